@@ -1,0 +1,451 @@
+//! The quickstart: Flask-Login's basic example, ported to actix-web and grown just enough to
+//! show every capability of `login-runtime`. Its routes, fields, cookies and environment are a
+//! contract (`quickstart-contract.md` in the shared docs; summarised in the README).
+//!
+//! Run it with `cargo run --release --example quickstart`, then open <http://127.0.0.1:8080/>
+//! and log in as `leafstorm` / `secret`.
+//!
+//! The integration tests include this file as a module and drive [`app`] and [`manager`] over
+//! actix's test server, so every route below is checked against the contract.
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
+use base64::Engine as _;
+use login_runtime::{
+    CurrentUser, LoginManager, LoginSession, MaybeUser, SessionProtection, UserMixin, fresh_login_required,
+    login_required, parse_duration, request_loader, user_loader,
+};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+/// A user of the demo. The password is plain text because this is demo data; a real
+/// application stores a hash (see the `auth_hash` note below).
+#[derive(Clone, Debug, UserMixin)]
+pub struct User {
+    /// The login name, used as the user id.
+    pub id: String,
+    /// Inactive users cannot log in.
+    #[user(active)]
+    pub active: bool,
+    /// Changing it ends every session and remember cookie of the user.
+    #[user(auth_hash)]
+    pub password: String,
+}
+
+/// The three users of the contract.
+pub static USERS: LazyLock<Vec<User>> = LazyLock::new(|| {
+    [("leafstorm", true), ("佐藤", true), ("creeper", false)]
+        .into_iter()
+        .map(|(id, active)| User {
+            id: id.to_owned(),
+            active,
+            password: "secret".to_owned(),
+        })
+        .collect()
+});
+
+fn find_user(id: &str) -> Option<User> {
+    USERS.iter().find(|u| u.id == id).cloned()
+}
+
+/// Checks a password in constant time.
+fn password_matches(user: &User, password: &str) -> bool {
+    user.password.as_bytes().ct_eq(password.as_bytes()).into()
+}
+
+/// Loads a user from the id kept in the session or the remember cookie.
+#[user_loader]
+async fn load_user(id: String) -> Option<User> {
+    find_user(&id)
+}
+
+/// Loads a user from HTTP Basic credentials (`Authorization: Basic base64(login:password)`).
+#[request_loader]
+async fn basic_auth(req: HttpRequest) -> Option<User> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (name, password) = decoded.split_once(':')?;
+    let user = find_user(name)?;
+    (user.active && password_matches(&user, password)).then_some(user)
+}
+
+/// The settings read from the environment.
+#[derive(Debug)]
+pub struct Settings {
+    /// `HOST`.
+    pub host: String,
+    /// `PORT`.
+    pub port: u16,
+    /// `SECRET_KEY`, or a random key.
+    pub secret_key: Vec<u8>,
+    /// Whether the key was generated because `SECRET_KEY` was not set.
+    pub random_key: bool,
+    /// `SECRET_KEY_FALLBACKS`.
+    pub fallback_keys: Vec<String>,
+    /// `SESSION_PROTECTION`.
+    pub protection: SessionProtection,
+    /// `REMEMBER_COOKIE_DURATION`.
+    pub remember_duration: Duration,
+}
+
+impl Settings {
+    /// Reads the settings through `var` (the process environment in `main`, a map in tests).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
+        let host = var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
+        let port = match var("PORT") {
+            Some(p) => p
+                .parse()
+                .map_err(|_| format!("PORT `{p}` is not a port number: use a number from 1 to 65535"))?,
+            None => 8080,
+        };
+        let (secret_key, random_key) = match var("SECRET_KEY") {
+            Some(key) => (key.into_bytes(), false),
+            None => {
+                let mut key = vec![0; 32];
+                getrandom::fill(&mut key)
+                    .map_err(|e| format!("could not generate a random SECRET_KEY: {e}"))?;
+                (key, true)
+            }
+        };
+        let fallback_keys = var("SECRET_KEY_FALLBACKS")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let protection = match var("SESSION_PROTECTION") {
+            Some(mode) => mode.parse().map_err(|e| format!("SESSION_PROTECTION: {e}"))?,
+            None => SessionProtection::Basic,
+        };
+        let remember_duration = match var("REMEMBER_COOKIE_DURATION") {
+            Some(d) => parse_duration(&d).map_err(|e| format!("REMEMBER_COOKIE_DURATION: {e}"))?,
+            None => Duration::from_secs(365 * 86_400),
+        };
+        Ok(Settings {
+            host,
+            port,
+            secret_key,
+            random_key,
+            fallback_keys,
+            protection,
+            remember_duration,
+        })
+    }
+}
+
+/// The login manager the quickstart runs with.
+pub fn manager(settings: &Settings) -> Result<LoginManager<User>, String> {
+    LoginManager::<User>::builder(&settings.secret_key)
+        .fallback_keys(&settings.fallback_keys)
+        .login_view("/login")
+        .refresh_view("/reauth")
+        .session_protection(settings.protection)
+        .remember_duration(settings.remember_duration)
+        // Plain http on loopback: browsers drop Secure cookies there. Keep it on in production.
+        .secure_cookies(false)
+        .request_loader(basic_auth)
+        .www_authenticate(r#"Basic realm="quickstart""#)
+        .build()
+        .map_err(|e| {
+            if e.to_string().starts_with("the secret key") {
+                format!("SECRET_KEY: {e}")
+            } else if e.to_string().starts_with("fallback key") {
+                format!("SECRET_KEY_FALLBACKS: {e}")
+            } else {
+                e.to_string()
+            }
+        })
+}
+
+/// Registers the quickstart's routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(index)
+        .service(login_form)
+        .service(login)
+        .service(protected)
+        .service(fresh)
+        .service(reauth_form)
+        .service(reauth)
+        .service(logout)
+        .service(api_me);
+}
+
+/// The quickstart application, as the tests and `main` build it.
+pub fn app(
+    manager: LoginManager<User>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new().wrap(manager).configure(routes)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n{body}\n</body></html>\n"
+    )
+}
+
+fn html(status: actix_web::http::StatusCode, title: &str, body: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page(title, body))
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+#[get("/")]
+async fn index(user: MaybeUser<User>) -> HttpResponse {
+    let body = match user.get() {
+        Some(user) => format!(
+            "<p>Logged in as: {}</p>\n<p><a href=\"/protected\">Protected</a> · <a href=\"/fresh\">Fresh</a> · <a href=\"/logout\">Log out</a></p>",
+            escape(&user.id)
+        ),
+        None => "<p>You are not logged in. <a href=\"/login\">Log in</a></p>".to_owned(),
+    };
+    html(actix_web::http::StatusCode::OK, "Quickstart", &body)
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_page(status: actix_web::http::StatusCode, next: &str, error: Option<&str>) -> HttpResponse {
+    let mut body = String::new();
+    if let Some(error) = error {
+        let _ = writeln!(body, "<p class=\"error\">{}</p>", escape(error));
+    }
+    let _ = write!(
+        body,
+        "<form method=\"post\" action=\"/login\">\n\
+         <label>Login <input name=\"email\" autocomplete=\"username\"></label>\n\
+         <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\n\
+         <label><input name=\"remember\" type=\"checkbox\"> Remember me</label>\n\
+         <input type=\"hidden\" name=\"next\" value=\"{}\">\n\
+         <button type=\"submit\">Log in</button>\n</form>",
+        escape(next)
+    );
+    html(status, "Log in", &body)
+}
+
+#[get("/login")]
+async fn login_form(query: web::Query<NextQuery>) -> HttpResponse {
+    login_page(
+        actix_web::http::StatusCode::OK,
+        query.next.as_deref().unwrap_or(""),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    remember: Option<String>,
+    next: Option<String>,
+}
+
+#[post("/login")]
+async fn login(form: web::Form<LoginForm>, session: LoginSession<User>) -> actix_web::Result<HttpResponse> {
+    let next = form.next.as_deref().unwrap_or("");
+    let Some(user) = find_user(&form.email).filter(|u| password_matches(u, &form.password)) else {
+        return Ok(login_page(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            next,
+            Some("Wrong login or password."),
+        ));
+    };
+    if !user.active {
+        return Ok(login_page(
+            actix_web::http::StatusCode::FORBIDDEN,
+            next,
+            Some("This account is inactive."),
+        ));
+    }
+    let remember = form.remember.as_deref() == Some("on");
+    session.login_user(&user).remember(remember).await?;
+    let target = session
+        .safe_next(Some(next))
+        .unwrap_or_else(|| "/protected".to_owned());
+    Ok(redirect(&target))
+}
+
+#[get("/protected")]
+#[login_required]
+async fn protected(user: CurrentUser<User>) -> HttpResponse {
+    let body = format!(
+        "<p>Logged in as: {}</p>\n<p><a href=\"/logout\">Log out</a></p>",
+        escape(&user.id)
+    );
+    html(actix_web::http::StatusCode::OK, "Protected", &body)
+}
+
+#[get("/fresh")]
+#[fresh_login_required]
+async fn fresh(user: CurrentUser<User>) -> HttpResponse {
+    let body = format!("<p>Fresh login: {}</p>", escape(&user.id));
+    html(actix_web::http::StatusCode::OK, "Fresh", &body)
+}
+
+fn reauth_page(status: actix_web::http::StatusCode, next: &str, error: Option<&str>) -> HttpResponse {
+    let mut body = String::new();
+    if let Some(error) = error {
+        let _ = writeln!(body, "<p class=\"error\">{}</p>", escape(error));
+    }
+    let _ = write!(
+        body,
+        "<p>Please confirm your password to continue.</p>\n\
+         <form method=\"post\" action=\"/reauth\">\n\
+         <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\n\
+         <input type=\"hidden\" name=\"next\" value=\"{}\">\n\
+         <button type=\"submit\">Confirm</button>\n</form>",
+        escape(next)
+    );
+    html(status, "Confirm your password", &body)
+}
+
+#[get("/reauth")]
+#[login_required]
+async fn reauth_form(query: web::Query<NextQuery>) -> HttpResponse {
+    reauth_page(
+        actix_web::http::StatusCode::OK,
+        query.next.as_deref().unwrap_or(""),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+struct ReauthForm {
+    password: String,
+    next: Option<String>,
+}
+
+#[post("/reauth")]
+#[login_required]
+async fn reauth(
+    form: web::Form<ReauthForm>,
+    user: CurrentUser<User>,
+    session: LoginSession<User>,
+) -> actix_web::Result<HttpResponse> {
+    let next = form.next.as_deref().unwrap_or("");
+    if !password_matches(&user, &form.password) {
+        return Ok(reauth_page(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            next,
+            Some("Wrong password."),
+        ));
+    }
+    session.confirm_login().await?;
+    let target = session
+        .safe_next(Some(next))
+        .unwrap_or_else(|| "/protected".to_owned());
+    Ok(redirect(&target))
+}
+
+#[get("/logout")]
+async fn logout(session: LoginSession<User>) -> HttpResponse {
+    session.logout_user().await;
+    html(
+        actix_web::http::StatusCode::OK,
+        "Logged out",
+        "<p>Logged out. <a href=\"/login\">Log in again</a></p>",
+    )
+}
+
+#[derive(serde::Serialize)]
+struct Me<'a> {
+    id: &'a str,
+}
+
+#[get("/api/me")]
+#[login_required(json)]
+async fn api_me(user: CurrentUser<User>) -> HttpResponse {
+    HttpResponse::Ok().json(Me { id: &user.id })
+}
+
+#[allow(dead_code)]
+#[actix_web::main]
+async fn main() -> std::process::ExitCode {
+    let settings = match Settings::from_vars(|name| std::env::var(name).ok()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("quickstart: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let manager = match manager(&settings) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("quickstart: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if settings.random_key {
+        eprintln!(
+            "quickstart: warning: SECRET_KEY is not set; using a random key, so sessions will not survive a restart"
+        );
+    }
+    let server =
+        match HttpServer::new(move || app(manager.clone())).bind((settings.host.as_str(), settings.port)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!(
+                    "quickstart: cannot listen on {}:{}: {e}",
+                    settings.host, settings.port
+                );
+                return std::process::ExitCode::from(2);
+            }
+        };
+    let host = if settings.host.contains(':') {
+        format!("[{}]", settings.host)
+    } else {
+        settings.host.clone()
+    };
+    println!("quickstart: serving on http://{host}:{}/", settings.port);
+    match server.run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart: server error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Procedural macros for `login-runtime`. Use them through `login_runtime`, which re-exports
+//! them; each is documented there with the code it expands to.
+//!
+//! Every entry point forwards to a module that works on `proc_macro2` tokens: parse, validate,
+//! expand. Errors are spanned at the offending token and the annotated item is always emitted
+//! again, so one mistake gives one error.
+
+mod duration;
+mod guard;
+mod loader;
+mod paths;
+mod request_loader;
+mod user_mixin;
+
+use proc_macro::TokenStream;
+
+/// Derives `login_runtime::UserMixin` for a struct with named fields.
+///
+/// Field attributes: `#[user(id)]` marks the id field (default: the field named `id`),
+/// `#[user(active)]` a `bool` field read by `is_active`, `#[user(auth_hash)]` a field whose bytes
+/// change when the credentials change (a password hash).
+#[proc_macro_derive(UserMixin, attributes(user))]
+pub fn derive_user_mixin(input: TokenStream) -> TokenStream {
+    user_mixin::expand(input.into()).into()
+}
+
+/// Makes an `async fn(id, extractors...) -> Option<User>` the user loader of `User`.
+#[proc_macro_attribute]
+pub fn user_loader(args: TokenStream, item: TokenStream) -> TokenStream {
+    loader::expand(args.into(), item.into()).into()
+}
+
+/// Makes an `async fn(extractors...) -> Option<User>` a request loader, registered with
+/// `LoginManagerBuilder::request_loader`.
+#[proc_macro_attribute]
+pub fn request_loader(args: TokenStream, item: TokenStream) -> TokenStream {
+    request_loader::expand(args.into(), item.into()).into()
+}
+
+/// Refuses anonymous requests to an actix-web handler.
+#[proc_macro_attribute]
+pub fn login_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    guard::expand(guard::Kind::Login, args.into(), item.into()).into()
+}
+
+/// Refuses anonymous requests and logins that are not fresh.
+#[proc_macro_attribute]
+pub fn fresh_login_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    guard::expand(guard::Kind::Fresh, args.into(), item.into()).into()
+}

@@ -1,0 +1,664 @@
+//! [`LoginManager`] and its builder: every setting, typed and validated once at start-up.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::cookie::SameSite;
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::events::{EventHook, LoginEvent};
+use crate::keys::{KeyRing, Purpose};
+use crate::remember::RememberCodec;
+use crate::session::SessionCodec;
+use crate::user::{RequestLoader, UserLoader};
+
+/// The shortest secret key accepted, in bytes.
+pub const MIN_KEY_LEN: usize = 32;
+
+/// What session protection does when a logged-in client's fingerprint (address and User-Agent)
+/// changes: Flask-Login's `SESSION_PROTECTION`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SessionProtection {
+    /// No check.
+    Off,
+    /// The login stays, but is no longer fresh (the default, as in Flask-Login).
+    #[default]
+    Basic,
+    /// The client is logged out and its remember cookie deleted.
+    Strong,
+}
+
+impl std::str::FromStr for SessionProtection {
+    type Err = ConfigError;
+
+    /// Parses `basic`, `strong` or `off` (also `none`), case-insensitively.
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "basic" => Ok(SessionProtection::Basic),
+            "strong" => Ok(SessionProtection::Strong),
+            "off" | "none" => Ok(SessionProtection::Off),
+            _ => Err(ConfigError::new(format!(
+                "session protection `{s}` is not a mode: use `basic`, `strong` or `off`"
+            ))),
+        }
+    }
+}
+
+/// The attributes of one cookie, used both to set it and to delete it, so a deletion always
+/// matches what was set (Flask-Login #683).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieSettings {
+    /// The cookie name.
+    pub name: String,
+    /// `Path`, `/` by default.
+    pub path: String,
+    /// `Domain`, none by default (host-only cookie).
+    pub domain: Option<String>,
+    /// `Secure`, on by default: the cookie is only sent over HTTPS.
+    pub secure: bool,
+    /// `HttpOnly`, on by default: scripts cannot read the cookie.
+    pub http_only: bool,
+    /// `SameSite`, `Lax` by default.
+    pub same_site: SameSite,
+}
+
+impl CookieSettings {
+    fn named(name: &str) -> Self {
+        CookieSettings {
+            name: name.to_owned(),
+            path: "/".to_owned(),
+            domain: None,
+            secure: true,
+            http_only: true,
+            same_site: SameSite::Lax,
+        }
+    }
+}
+
+/// A start-up error in the login configuration. Its message says what is wrong and how to fix
+/// it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Parses a duration written as a number followed by `s`, `m`, `h`, `d` or `w` (`30s`, `15m`,
+/// `7h`, `30d`, `2w`); a bare number means seconds.
+///
+/// ```
+/// use std::time::Duration;
+/// use login_runtime::parse_duration;
+/// assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+/// assert_eq!(parse_duration("365d"), Ok(Duration::from_secs(365 * 86400)));
+/// assert!(parse_duration("soon").is_err());
+/// ```
+pub fn parse_duration(text: &str) -> Result<Duration, ConfigError> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let unit_secs: u64 = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => 0,
+    };
+    let n: Option<u64> = digits.parse().ok();
+    match (n, unit_secs) {
+        (Some(n), u) if u > 0 && n > 0 => n
+            .checked_mul(u)
+            .map(Duration::from_secs)
+            .ok_or_else(|| ConfigError::new(format!("duration `{text}` is too large"))),
+        _ => Err(ConfigError::new(format!(
+            "`{text}` is not a duration: write a positive number followed by s, m, h, d or w, for example `30d`"
+        ))),
+    }
+}
+
+/// Which of the two redirecting answers a message belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    /// The client must log in (Flask-Login's `login_message`).
+    Login,
+    /// The client must re-authenticate (Flask-Login's `needs_refresh_message`).
+    Refresh,
+}
+
+/// A message for the user that the library hands to the application instead of flashing it
+/// itself, so any flash-message crate (or none) can show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginMessage {
+    /// Which answer produced the message.
+    pub kind: MessageKind,
+    /// The text, already passed through the localize hook.
+    pub text: String,
+    /// The category (Flask-Login's `login_message_category`), `message` by default.
+    pub category: String,
+}
+
+/// Why a request was refused, handed to custom handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Nobody is logged in (`unauthorized`).
+    Unauthorized,
+    /// Somebody is logged in, but not freshly enough (`needs_refresh`).
+    NeedsRefresh,
+}
+
+pub(crate) type Handler = Arc<dyn Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync>;
+pub(crate) type MessageHook = Arc<dyn Fn(&HttpRequest, &LoginMessage, &mut HttpResponse) + Send + Sync>;
+pub(crate) type Localizer = Arc<dyn Fn(&str) -> String + Send + Sync>;
+
+/// The validated configuration shared by every worker.
+pub(crate) struct Config<U: UserLoader> {
+    pub(crate) session_codec: SessionCodec,
+    pub(crate) remember_codec: RememberCodec,
+    pub(crate) auth_keys: KeyRing,
+    pub(crate) session_cookie: CookieSettings,
+    pub(crate) remember_cookie: CookieSettings,
+    pub(crate) remember_duration: Duration,
+    pub(crate) remember_refresh_each_request: bool,
+    pub(crate) protection: SessionProtection,
+    pub(crate) login_view: Option<String>,
+    pub(crate) refresh_view: Option<String>,
+    pub(crate) next_field: String,
+    pub(crate) use_session_for_next: bool,
+    pub(crate) force_host_for_redirects: Option<String>,
+    pub(crate) allowed_redirect_hosts: Vec<String>,
+    pub(crate) login_message: Option<(String, String)>,
+    pub(crate) refresh_message: Option<(String, String)>,
+    pub(crate) localize: Option<Localizer>,
+    pub(crate) on_message: Vec<MessageHook>,
+    pub(crate) unauthorized_handler: Option<Handler>,
+    pub(crate) needs_refresh_handler: Option<Handler>,
+    pub(crate) request_loader: Option<Arc<dyn RequestLoader<User = U>>>,
+    pub(crate) events: Vec<EventHook<U>>,
+    pub(crate) exempt_methods: Vec<Method>,
+    pub(crate) www_authenticate: String,
+    pub(crate) json_by_default: bool,
+}
+
+impl<U: UserLoader> Config<U> {
+    pub(crate) fn emit(&self, req: &HttpRequest, event: LoginEvent<'_, U>) {
+        crate::events::trace(&event);
+        for hook in &self.events {
+            hook(req, &event);
+        }
+    }
+}
+
+/// The login middleware: Flask-Login's `LoginManager`, registered with `App::wrap`.
+///
+/// Build it once with [`LoginManager::builder`], before `HttpServer::new`; it is cheap to clone
+/// into each worker.
+///
+/// ```
+/// use actix_web::{App, web};
+/// use login_runtime::{LoginManager, UserMixin, user_loader};
+///
+/// #[derive(Clone, UserMixin)]
+/// struct User { id: String }
+///
+/// #[user_loader]
+/// async fn load_user(id: String) -> Option<User> { Some(User { id }) }
+///
+/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes!")
+///     .login_view("/login")
+///     .build()
+///     .expect("valid login configuration");
+/// let app = App::new().wrap(manager.clone()).route("/", web::get().to(|| async { "hi" }));
+/// ```
+pub struct LoginManager<U: UserLoader> {
+    pub(crate) config: Arc<Config<U>>,
+}
+
+impl<U: UserLoader> Clone for LoginManager<U> {
+    fn clone(&self) -> Self {
+        LoginManager {
+            config: Arc::clone(&self.config),
+        }
+    }
+}
+
+impl<U: UserLoader> fmt::Debug for LoginManager<U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginManager")
+            .field("session_cookie", &self.config.session_cookie.name)
+            .field("remember_cookie", &self.config.remember_cookie.name)
+            .field("protection", &self.config.protection)
+            .field("login_view", &self.config.login_view)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<U: UserLoader> LoginManager<U> {
+    /// Starts a configuration signed with `secret_key` (at least 32 bytes).
+    pub fn builder(secret_key: impl AsRef<[u8]>) -> LoginManagerBuilder<U> {
+        LoginManagerBuilder::new(secret_key.as_ref().to_vec())
+    }
+}
+
+/// Builds a [`LoginManager`]; [`build`](LoginManagerBuilder::build) validates every setting.
+pub struct LoginManagerBuilder<U: UserLoader> {
+    secret_key: Vec<u8>,
+    fallback_keys: Vec<Vec<u8>>,
+    session_cookie: CookieSettings,
+    remember_cookie: CookieSettings,
+    remember_duration: Duration,
+    remember_refresh_each_request: bool,
+    protection: SessionProtection,
+    login_view: Option<String>,
+    refresh_view: Option<String>,
+    next_field: String,
+    use_session_for_next: bool,
+    force_host_for_redirects: Option<String>,
+    allowed_redirect_hosts: Vec<String>,
+    login_message: Option<(String, String)>,
+    refresh_message: Option<(String, String)>,
+    localize: Option<Localizer>,
+    on_message: Vec<MessageHook>,
+    unauthorized_handler: Option<Handler>,
+    needs_refresh_handler: Option<Handler>,
+    request_loader: Option<Arc<dyn RequestLoader<User = U>>>,
+    events: Vec<EventHook<U>>,
+    exempt_methods: Vec<Method>,
+    www_authenticate: String,
+    json_by_default: bool,
+}
+
+impl<U: UserLoader> LoginManagerBuilder<U> {
+    fn new(secret_key: Vec<u8>) -> Self {
+        LoginManagerBuilder {
+            secret_key,
+            fallback_keys: Vec::new(),
+            session_cookie: CookieSettings::named("session"),
+            remember_cookie: CookieSettings::named("remember_token"),
+            remember_duration: Duration::from_secs(365 * 86_400),
+            remember_refresh_each_request: false,
+            protection: SessionProtection::Basic,
+            login_view: None,
+            refresh_view: None,
+            next_field: "next".to_owned(),
+            use_session_for_next: false,
+            force_host_for_redirects: None,
+            allowed_redirect_hosts: Vec::new(),
+            login_message: Some(("Please log in to access this page.".into(), "message".into())),
+            refresh_message: Some((
+                "Please reauthenticate to access this page.".into(),
+                "message".into(),
+            )),
+            localize: None,
+            on_message: Vec::new(),
+            unauthorized_handler: None,
+            needs_refresh_handler: None,
+            request_loader: None,
+            events: Vec::new(),
+            exempt_methods: vec![Method::OPTIONS],
+            www_authenticate: "Session".to_owned(),
+            json_by_default: false,
+        }
+    }
+
+    /// Older secret keys, accepted when verifying cookies and never used to sign (key rotation;
+    /// Flask's `SECRET_KEY_FALLBACKS`). Each must be at least 32 bytes.
+    pub fn fallback_keys<K: AsRef<[u8]>>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
+        self.fallback_keys = keys.into_iter().map(|k| k.as_ref().to_vec()).collect();
+        self
+    }
+
+    /// Where anonymous requests to guarded routes are redirected (Flask-Login's `login_view`):
+    /// a path such as `/login` or an absolute `http(s)://` URL. Without one they get 401.
+    pub fn login_view(mut self, url: impl Into<String>) -> Self {
+        self.login_view = Some(url.into());
+        self
+    }
+
+    /// Where non-fresh logins are sent by `#[fresh_login_required]` (Flask-Login's
+    /// `refresh_view`). Without one they get 401.
+    pub fn refresh_view(mut self, url: impl Into<String>) -> Self {
+        self.refresh_view = Some(url.into());
+        self
+    }
+
+    /// The query parameter carrying the original URL, `next` by default.
+    pub fn next_field(mut self, name: impl Into<String>) -> Self {
+        self.next_field = name.into();
+        self
+    }
+
+    /// Keep `next` in the session cookie instead of the query (Flask-Login's
+    /// `USE_SESSION_FOR_NEXT`).
+    pub fn use_session_for_next(mut self, on: bool) -> Self {
+        self.use_session_for_next = on;
+        self
+    }
+
+    /// Always redirect to this host (Flask-Login's `FORCE_HOST_FOR_REDIRECTS`).
+    pub fn force_host_for_redirects(mut self, host: impl Into<String>) -> Self {
+        self.force_host_for_redirects = Some(host.into());
+        self
+    }
+
+    /// Extra hosts that `next` may point to with an absolute `http(s)` URL. By default only
+    /// relative paths on this site are accepted.
+    pub fn allowed_redirect_hosts<H: Into<String>>(mut self, hosts: impl IntoIterator<Item = H>) -> Self {
+        self.allowed_redirect_hosts = hosts.into_iter().map(|h| h.into().to_ascii_lowercase()).collect();
+        self
+    }
+
+    /// Session protection mode, [`SessionProtection::Basic`] by default.
+    pub fn session_protection(mut self, mode: SessionProtection) -> Self {
+        self.protection = mode;
+        self
+    }
+
+    /// Changes the session cookie's attributes (name `session`, Path `/`, Secure, HttpOnly,
+    /// SameSite=Lax by default).
+    pub fn session_cookie(mut self, edit: impl FnOnce(&mut CookieSettings)) -> Self {
+        edit(&mut self.session_cookie);
+        self
+    }
+
+    /// Changes the remember cookie's attributes (name `remember_token`, Path `/`, Secure,
+    /// HttpOnly, SameSite=Lax by default).
+    pub fn remember_cookie(mut self, edit: impl FnOnce(&mut CookieSettings)) -> Self {
+        edit(&mut self.remember_cookie);
+        self
+    }
+
+    /// Sets `Secure` on both cookies. Leave it on in production; turn it off only for plain
+    /// `http` on loopback.
+    pub fn secure_cookies(mut self, secure: bool) -> Self {
+        self.session_cookie.secure = secure;
+        self.remember_cookie.secure = secure;
+        self
+    }
+
+    /// How long a remember cookie lives unless a login says otherwise (365 days by default).
+    pub fn remember_duration(mut self, duration: Duration) -> Self {
+        self.remember_duration = duration;
+        self
+    }
+
+    /// Re-issue the remember cookie with a new expiry on each request that uses the login, but
+    /// only to clients that already have one (Flask-Login #824).
+    pub fn remember_refresh_each_request(mut self, on: bool) -> Self {
+        self.remember_refresh_each_request = on;
+        self
+    }
+
+    /// The message handed to [`on_message`](Self::on_message) hooks when a client is sent to the
+    /// login view, and its category; `None` for no message.
+    pub fn login_message(mut self, message: Option<&str>, category: &str) -> Self {
+        self.login_message = message.map(|m| (m.to_owned(), category.to_owned()));
+        self
+    }
+
+    /// The message handed over when a client is sent to the refresh view; `None` for none.
+    pub fn refresh_message(mut self, message: Option<&str>, category: &str) -> Self {
+        self.refresh_message = message.map(|m| (m.to_owned(), category.to_owned()));
+        self
+    }
+
+    /// Translates messages before they are handed over (Flask-Login's `localize_callback`).
+    pub fn localize(mut self, f: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
+        self.localize = Some(Arc::new(f));
+        self
+    }
+
+    /// Receives the login and refresh messages with the redirect response, so the application
+    /// can flash them (set a flash cookie, call a flash crate).
+    pub fn on_message(
+        mut self,
+        f: impl Fn(&HttpRequest, &LoginMessage, &mut HttpResponse) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_message.push(Arc::new(f));
+        self
+    }
+
+    /// Replaces the default unauthorized answer (Flask-Login's `unauthorized_handler`).
+    pub fn unauthorized_handler(
+        mut self,
+        f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.unauthorized_handler = Some(Arc::new(f));
+        self
+    }
+
+    /// Replaces the default needs-refresh answer (Flask-Login's `needs_refresh_handler`).
+    pub fn needs_refresh_handler(
+        mut self,
+        f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.needs_refresh_handler = Some(Arc::new(f));
+        self
+    }
+
+    /// Registers the request loader (a type generated by `#[request_loader]`), consulted when
+    /// neither the session nor the remember cookie yields a user.
+    pub fn request_loader<R: RequestLoader<User = U>>(mut self, loader: R) -> Self {
+        self.request_loader = Some(Arc::new(loader));
+        self
+    }
+
+    /// Adds a hook called for each of Flask-Login's nine signals (see [`LoginEvent`]).
+    pub fn on_event(mut self, f: impl Fn(&HttpRequest, &LoginEvent<'_, U>) + Send + Sync + 'static) -> Self {
+        self.events.push(Arc::new(f));
+        self
+    }
+
+    /// Methods that pass login guards without loading the user (`OPTIONS` by default;
+    /// Flask-Login's `EXEMPT_METHODS`).
+    pub fn exempt_methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
+        self.exempt_methods = methods.into_iter().collect();
+        self
+    }
+
+    /// The `WWW-Authenticate` value of JSON 401 answers (`Session` by default), for example
+    /// `Basic realm="api"`.
+    pub fn www_authenticate(mut self, value: impl Into<String>) -> Self {
+        self.www_authenticate = value.into();
+        self
+    }
+
+    /// Answer every refusal with a JSON 401 instead of a redirect, unless a route or scope says
+    /// otherwise (for API-only applications).
+    pub fn json_by_default(mut self, on: bool) -> Self {
+        self.json_by_default = on;
+        self
+    }
+
+    /// Validates the settings and builds the middleware.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// let err = LoginManager::<User>::builder("short").build().unwrap_err();
+    /// assert!(err.to_string().contains("at least 32 bytes"));
+    /// ```
+    pub fn build(self) -> Result<LoginManager<U>, ConfigError> {
+        check_key("the secret key", &self.secret_key)?;
+        for (i, key) in self.fallback_keys.iter().enumerate() {
+            check_key(&format!("fallback key #{}", i + 1), key)?;
+        }
+        for (what, view) in [
+            ("login_view", &self.login_view),
+            ("refresh_view", &self.refresh_view),
+        ] {
+            if let Some(v) = view {
+                check_view(what, v)?;
+            }
+        }
+        check_cookie(&self.session_cookie)?;
+        check_cookie(&self.remember_cookie)?;
+        if self.session_cookie.name == self.remember_cookie.name {
+            return Err(ConfigError::new(format!(
+                "the session cookie and the remember cookie are both named `{}`: give them different names",
+                self.session_cookie.name
+            )));
+        }
+        if self.remember_duration.as_secs() == 0 {
+            return Err(ConfigError::new(
+                "the remember duration must be at least one second, for example `remember_duration(Duration::from_secs(30 * 86400))`",
+            ));
+        }
+        if self.next_field.is_empty() {
+            return Err(ConfigError::new(
+                "the next field name is empty: use for example `next`",
+            ));
+        }
+        if http::header::HeaderValue::from_str(&self.www_authenticate).is_err() {
+            return Err(ConfigError::new(format!(
+                "`{}` is not a valid WWW-Authenticate header value",
+                self.www_authenticate
+            )));
+        }
+        let key = |purpose| KeyRing::new(&self.secret_key, &self.fallback_keys, purpose);
+        let config = Config {
+            session_codec: SessionCodec::new(key(Purpose::Session)),
+            remember_codec: RememberCodec::new(key(Purpose::Remember)),
+            auth_keys: key(Purpose::AuthHash),
+            session_cookie: self.session_cookie,
+            remember_cookie: self.remember_cookie,
+            remember_duration: self.remember_duration,
+            remember_refresh_each_request: self.remember_refresh_each_request,
+            protection: self.protection,
+            login_view: self.login_view,
+            refresh_view: self.refresh_view,
+            next_field: self.next_field,
+            use_session_for_next: self.use_session_for_next,
+            force_host_for_redirects: self.force_host_for_redirects,
+            allowed_redirect_hosts: self.allowed_redirect_hosts,
+            login_message: self.login_message,
+            refresh_message: self.refresh_message,
+            localize: self.localize,
+            on_message: self.on_message,
+            unauthorized_handler: self.unauthorized_handler,
+            needs_refresh_handler: self.needs_refresh_handler,
+            request_loader: self.request_loader,
+            events: self.events,
+            exempt_methods: self.exempt_methods,
+            www_authenticate: self.www_authenticate,
+            json_by_default: self.json_by_default,
+        };
+        Ok(LoginManager {
+            config: Arc::new(config),
+        })
+    }
+}
+
+use actix_web::http;
+
+fn check_key(what: &str, key: &[u8]) -> Result<(), ConfigError> {
+    if key.len() < MIN_KEY_LEN {
+        return Err(ConfigError::new(format!(
+            "{what} is {} bytes long; it must be at least {MIN_KEY_LEN} bytes: generate one with `openssl rand -hex 32`",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
+    let ok = view.starts_with('/') || view.starts_with("http://") || view.starts_with("https://");
+    if view.trim().is_empty() || !ok || view.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(ConfigError::new(format!(
+            "{what} `{view}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL"
+        )));
+    }
+    Ok(())
+}
+
+fn check_cookie(c: &CookieSettings) -> Result<(), ConfigError> {
+    let valid_name = !c.name.is_empty()
+        && c.name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+    if !valid_name {
+        return Err(ConfigError::new(format!(
+            "`{}` is not a valid cookie name: use letters, digits, `-` and `_`",
+            c.name
+        )));
+    }
+    if !c.path.starts_with('/') {
+        return Err(ConfigError::new(format!(
+            "cookie `{}` has path `{}`: a cookie path must start with `/`",
+            c.name, c.path
+        )));
+    }
+    if c.same_site == SameSite::None && !c.secure {
+        return Err(ConfigError::new(format!(
+            "cookie `{}` has SameSite=None without Secure, which browsers reject: turn Secure on or use SameSite=Lax",
+            c.name
+        )));
+    }
+    Ok(())
+}
+
+/// Flask-Login's default message texts, for applications that want to reuse them.
+pub const LOGIN_MESSAGE: &str = "Please log in to access this page.";
+/// Flask-Login's default refresh message.
+pub const REFRESH_MESSAGE: &str = "Please reauthenticate to access this page.";
+
+pub(crate) fn localized<'a>(localize: &Option<Localizer>, text: &'a str) -> Cow<'a, str> {
+    match localize {
+        Some(f) => Cow::Owned(f(text)),
+        None => Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_every_documented_form() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("7h"), Ok(Duration::from_secs(7 * 3600)));
+        assert_eq!(parse_duration("30d"), Ok(Duration::from_secs(30 * 86400)));
+        assert_eq!(parse_duration("172800"), Ok(Duration::from_secs(172800)));
+        for bad in [
+            "",
+            "d",
+            "0d",
+            "-1d",
+            "1y",
+            "1.5h",
+            "99999999999999999999d",
+            "123 days",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn protection_modes_parse_and_unknown_ones_are_errors() {
+        assert_eq!("basic".parse(), Ok(SessionProtection::Basic));
+        assert_eq!("STRONG".parse(), Ok(SessionProtection::Strong));
+        assert_eq!("off".parse(), Ok(SessionProtection::Off));
+        let err = "weird".parse::<SessionProtection>().unwrap_err();
+        assert!(err.to_string().contains("use `basic`, `strong` or `off`"));
+    }
+}

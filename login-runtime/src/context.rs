@@ -1,0 +1,763 @@
+//! The per-request login state: parsed lazily, loaded at most once, written back on the
+//! response only when it changed.
+//!
+//! The middleware puts one [`LoginContext`] into the request extensions. Nothing is parsed until
+//! an extractor or a guard asks; then the chain runs once: session cookie (after session
+//! protection), then the remember cookie, then the request loader, each falling through to the
+//! next on a miss.
+
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::cookie::Cookie;
+use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use subtle::ConstantTimeEq;
+
+use crate::config::{
+    Config, CookieSettings, LoginMessage, MessageKind, Refusal, SessionProtection, localized,
+};
+use crate::events::LoginEvent;
+use crate::fingerprint::fingerprint;
+use crate::guard::{Flavour, RouteOptions, ScopeRules};
+use crate::keys::TAG_LEN;
+use crate::redirect::{login_url, make_next_param};
+use crate::remember::RememberToken;
+use crate::session::{FINGERPRINT_LEN, SessionState};
+use crate::user::{LoaderError, LocalBoxFuture, UserLoader};
+
+/// Unix seconds now (0 if the clock is before 1970, which only a broken clock gives).
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// What the request brought.
+struct Incoming {
+    had_session_cookie: bool,
+    had_remember_cookie: bool,
+    remember: Option<RememberToken>,
+}
+
+/// What happens to the remember cookie on the response.
+#[derive(Default)]
+enum RememberOp {
+    #[default]
+    Keep,
+    Set(RememberToken),
+    Delete,
+}
+
+/// Where the current user came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Source {
+    #[default]
+    Nobody,
+    Session,
+    Remember,
+    Request,
+    Login,
+}
+
+struct State<U> {
+    session: Option<SessionState>,
+    session_dirty: bool,
+    remember: RememberOp,
+    /// `None` until loaded; then the user, if any.
+    user: Option<Option<Rc<U>>>,
+    source: Source,
+}
+
+/// Options of one `login_user` call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LoginOptions {
+    pub(crate) remember: bool,
+    pub(crate) duration: Option<Duration>,
+    pub(crate) fresh: bool,
+    pub(crate) force: bool,
+}
+
+/// Why `login_user` refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// The user is not active (`is_active` is false) and the login was not forced.
+    Inactive,
+}
+
+impl std::fmt::Display for LoginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginError::Inactive => f.write_str(
+                "this account is inactive and cannot log in (use `.force(true)` to log in an inactive user on purpose)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoginError {}
+
+impl actix_web::ResponseError for LoginError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::FORBIDDEN
+    }
+}
+
+/// The login state of one request.
+pub(crate) struct LoginContext<U: UserLoader> {
+    config: Arc<Config<U>>,
+    incoming: OnceCell<Incoming>,
+    fingerprint: OnceCell<[u8; FINGERPRINT_LEN]>,
+    loaded: tokio::sync::OnceCell<()>,
+    state: RefCell<State<U>>,
+}
+
+impl<U: UserLoader> LoginContext<U> {
+    pub(crate) fn new(config: Arc<Config<U>>) -> Self {
+        LoginContext {
+            config,
+            incoming: OnceCell::new(),
+            fingerprint: OnceCell::new(),
+            loaded: tokio::sync::OnceCell::new(),
+            state: RefCell::new(State {
+                session: None,
+                session_dirty: false,
+                remember: RememberOp::Keep,
+                user: None,
+                source: Source::Nobody,
+            }),
+        }
+    }
+
+    pub(crate) fn config(&self) -> &Config<U> {
+        &self.config
+    }
+
+    /// Parses the cookies on first use.
+    fn incoming(&self, req: &HttpRequest) -> &Incoming {
+        self.incoming.get_or_init(|| {
+            let config = &*self.config;
+            let session_cookie = req.cookie(&config.session_cookie.name);
+            let session = session_cookie
+                .as_ref()
+                .and_then(|c| config.session_codec.open(c.value()));
+            let remember_cookie = req.cookie(&config.remember_cookie.name);
+            let remember = remember_cookie
+                .as_ref()
+                .and_then(|c| config.remember_codec.open(c.value(), now_secs()));
+            self.state.borrow_mut().session = session;
+            Incoming {
+                had_session_cookie: session_cookie.is_some(),
+                had_remember_cookie: remember_cookie.is_some(),
+                remember,
+            }
+        })
+    }
+
+    fn fingerprint(&self, req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
+        *self.fingerprint.get_or_init(|| fingerprint(req))
+    }
+
+    fn auth_digest(&self, user: &U) -> Option<[u8; TAG_LEN]> {
+        user.auth_hash().map(|h| self.config.auth_keys.digest(h))
+    }
+
+    /// Whether the digest stored with a login still matches the user's current auth hash.
+    fn auth_matches(&self, user: &U, stored: Option<&[u8; TAG_LEN]>) -> bool {
+        match (user.auth_hash(), stored) {
+            (None, None) => true,
+            (Some(hash), Some(stored)) => self
+                .config
+                .auth_keys
+                .digests(hash)
+                .any(|d| bool::from(d.ct_eq(stored))),
+            _ => false,
+        }
+    }
+
+    /// Runs the load chain once per request.
+    pub(crate) async fn load(&self, req: &HttpRequest) -> Result<(), LoaderError> {
+        self.loaded
+            .get_or_try_init(|| self.load_chain(req))
+            .await
+            .map(|_| ())
+    }
+
+    async fn load_chain(&self, req: &HttpRequest) -> Result<(), LoaderError> {
+        let incoming = self.incoming(req);
+        if self.state.borrow().user.is_some() {
+            // `login_user` or `logout_user` already decided who this request is.
+            return Ok(());
+        }
+        self.config.emit(req, LoginEvent::Accessed);
+        self.apply_session_protection(req, incoming);
+
+        let mut user = None;
+        let mut source = Source::Nobody;
+
+        // 1. The session.
+        let session = self.state.borrow().session.clone();
+        if let Some(session) = session.as_ref().filter(|s| s.user_id.is_some()) {
+            let loaded = match session.user_id.as_deref().map(str::parse::<U::Id>) {
+                Some(Ok(id)) => U::load_user(id, req).await?,
+                _ => None,
+            };
+            match loaded {
+                Some(u) if self.auth_matches(&u, session.auth_digest.as_ref()) => {
+                    user = Some(u);
+                    source = Source::Session;
+                }
+                // The user is gone or their credentials changed: end this login for good
+                // (Flask-Login keeps the stale id and re-queries it forever, #363).
+                _ => self.clear_login(incoming),
+            }
+        }
+
+        // 2. The remember cookie.
+        let remember_allowed = !matches!(self.state.borrow().remember, RememberOp::Delete);
+        if user.is_none() && remember_allowed {
+            if let Some(token) = &incoming.remember {
+                let loaded = match token.user_id.parse::<U::Id>() {
+                    Ok(id) => U::load_user(id, req).await?,
+                    Err(_) => None,
+                };
+                match loaded {
+                    Some(u) if u.is_authenticated() && self.auth_matches(&u, token.auth_digest.as_ref()) => {
+                        self.restore_from_remember(req, &u, token);
+                        self.config.emit(req, LoginEvent::LoadedFromCookie(&u));
+                        user = Some(u);
+                        source = Source::Remember;
+                    }
+                    _ => self.state.borrow_mut().remember = RememberOp::Delete,
+                }
+            } else if incoming.had_remember_cookie {
+                // Tampered, expired or signed with an unknown key: remove it.
+                self.state.borrow_mut().remember = RememberOp::Delete;
+            }
+        }
+
+        // 3. The request loader: reached even when a remember cookie was invalid (#901).
+        if user.is_none()
+            && let Some(loader) = &self.config.request_loader
+            && let Some(u) = loader.load_from_request(req).await?
+        {
+            self.config.emit(req, LoginEvent::LoadedFromRequest(&u));
+            user = Some(u);
+            source = Source::Request;
+        }
+
+        let mut state = self.state.borrow_mut();
+        if state.user.is_none() {
+            state.user = Some(user.map(Rc::new));
+            state.source = source;
+        }
+        Ok(())
+    }
+
+    fn apply_session_protection(&self, req: &HttpRequest, incoming: &Incoming) {
+        let mode = self.config.protection;
+        if mode == SessionProtection::Off {
+            return;
+        }
+        let mut state = self.state.borrow_mut();
+        // Only a logged-in session is protected: an anonymous one never trips it (#569).
+        let Some(session) = state.session.as_mut().filter(|s| s.user_id.is_some()) else {
+            return;
+        };
+        let current = self.fingerprint(req);
+        match session.fingerprint {
+            Some(bound) if bound == current => {}
+            None => {
+                session.fingerprint = Some(current);
+                state.session_dirty = true;
+            }
+            Some(_) => {
+                match mode {
+                    SessionProtection::Basic => {
+                        session.fresh = false;
+                        session.fingerprint = Some(current);
+                        state.session_dirty = true;
+                    }
+                    SessionProtection::Strong | SessionProtection::Off => {
+                        state.session = None;
+                        state.session_dirty = true;
+                        if incoming.had_remember_cookie {
+                            state.remember = RememberOp::Delete;
+                        }
+                    }
+                }
+                drop(state);
+                self.config.emit(req, LoginEvent::SessionProtected);
+            }
+        }
+    }
+
+    /// Ends the login held in the session (and the remember cookie that could bring it back).
+    fn clear_login(&self, incoming: &Incoming) {
+        let mut state = self.state.borrow_mut();
+        state.session = None;
+        state.session_dirty = true;
+        if incoming.had_remember_cookie {
+            state.remember = RememberOp::Delete;
+        }
+    }
+
+    fn restore_from_remember(&self, req: &HttpRequest, user: &U, _token: &RememberToken) {
+        let now = now_secs();
+        let session = SessionState {
+            user_id: Some(user.get_id().to_string()),
+            fresh: false,
+            // Bind the restored login to this client right away, so strong protection does not
+            // log it out on the next request (Flask-Login #685, P5).
+            fingerprint: Some(self.fingerprint(req)),
+            auth_digest: self.auth_digest(user),
+            logged_in_at: now,
+            authenticated_at: 0,
+            last_seen: now,
+            next: None,
+        };
+        let mut state = self.state.borrow_mut();
+        state.session = Some(session);
+        state.session_dirty = true;
+    }
+
+    /// The logged-in user, loading it if needed. Inactive users count as anonymous.
+    pub(crate) async fn authenticated_user(&self, req: &HttpRequest) -> Result<Option<Rc<U>>, LoaderError> {
+        self.load(req).await?;
+        Ok(self
+            .state
+            .borrow()
+            .user
+            .clone()
+            .flatten()
+            .filter(|u| u.is_authenticated()))
+    }
+
+    /// Where the current user came from (after loading).
+    pub(crate) fn source(&self) -> Source {
+        self.state.borrow().source
+    }
+
+    /// Logs `user` in: replaces the whole login state.
+    pub(crate) fn login(&self, req: &HttpRequest, user: U, opts: LoginOptions) -> Result<(), LoginError> {
+        if !opts.force && !user.is_active() {
+            return Err(LoginError::Inactive);
+        }
+        let incoming = self.incoming(req);
+        let now = now_secs();
+        let auth_digest = self.auth_digest(&user);
+        let user_id = user.get_id().to_string();
+        let session = SessionState {
+            user_id: Some(user_id.clone()),
+            fresh: opts.fresh,
+            fingerprint: Some(self.fingerprint(req)),
+            auth_digest,
+            logged_in_at: now,
+            authenticated_at: if opts.fresh { now } else { 0 },
+            last_seen: now,
+            // A new login inherits nothing from before, not even `next`.
+            next: None,
+        };
+        let remember = if opts.remember {
+            let lifetime = opts
+                .duration
+                .unwrap_or(self.config.remember_duration)
+                .as_secs()
+                .max(1);
+            RememberOp::Set(RememberToken {
+                user_id,
+                issued_at: now,
+                expires_at: now.saturating_add(lifetime),
+                auth_digest,
+            })
+        } else if incoming.had_remember_cookie {
+            // Never let an earlier user's remember cookie outlive this login (Flask-Login P24).
+            RememberOp::Delete
+        } else {
+            RememberOp::Keep
+        };
+        let user = Rc::new(user);
+        {
+            let mut state = self.state.borrow_mut();
+            state.session = Some(session);
+            state.session_dirty = true;
+            state.remember = remember;
+            state.user = Some(Some(Rc::clone(&user)));
+            state.source = Source::Login;
+        }
+        self.config.emit(req, LoginEvent::LoggedIn(&user));
+        Ok(())
+    }
+
+    /// Logs the current user out and deletes the remember cookie.
+    pub(crate) async fn logout(&self, req: &HttpRequest) {
+        // Load first so the event carries the user; a loader failure does not stop a logout.
+        if let Err(err) = self.load(req).await {
+            tracing::warn!(target: "login_runtime", error = %err, "loading the user before logout failed");
+        }
+        let incoming = self.incoming(req);
+        let previous = {
+            let mut state = self.state.borrow_mut();
+            state.session = None;
+            state.session_dirty = true;
+            state.remember = if incoming.had_remember_cookie {
+                RememberOp::Delete
+            } else {
+                RememberOp::Keep
+            };
+            state.source = Source::Nobody;
+            state.user.replace(None).flatten()
+        };
+        self.config.emit(req, LoginEvent::LoggedOut(previous.as_deref()));
+    }
+
+    /// Marks the current login fresh again and binds it to this client.
+    pub(crate) async fn confirm(&self, req: &HttpRequest) -> Result<bool, LoaderError> {
+        self.load(req).await?;
+        let now = now_secs();
+        let fp = self.fingerprint(req);
+        let confirmed = {
+            let mut state = self.state.borrow_mut();
+            match state.session.as_mut().filter(|s| s.user_id.is_some()) {
+                Some(session) => {
+                    session.fresh = true;
+                    session.authenticated_at = now;
+                    session.fingerprint = Some(fp);
+                    state.session_dirty = true;
+                    true
+                }
+                None => false,
+            }
+        };
+        if confirmed {
+            self.config.emit(req, LoginEvent::LoginConfirmed);
+        }
+        Ok(confirmed)
+    }
+
+    /// Whether the session login is fresh, and, with `max_age`, proved within that many seconds.
+    pub(crate) fn is_fresh(&self, max_age: Option<u64>) -> bool {
+        let state = self.state.borrow();
+        state.session.as_ref().is_some_and(|s| {
+            s.user_id.is_some()
+                && s.fresh
+                && max_age.is_none_or(|max| now_secs().saturating_sub(s.authenticated_at) <= max)
+        })
+    }
+
+    /// Whether the current login is backed by a valid remember cookie for the same user.
+    pub(crate) fn is_remembered(&self, req: &HttpRequest) -> bool {
+        let incoming = self.incoming(req);
+        let state = self.state.borrow();
+        let session_user = state.session.as_ref().and_then(|s| s.user_id.as_deref());
+        match &state.remember {
+            RememberOp::Set(token) => session_user == Some(token.user_id.as_str()),
+            RememberOp::Delete => false,
+            RememberOp::Keep => incoming
+                .remember
+                .as_ref()
+                .is_some_and(|t| session_user == Some(t.user_id.as_str())),
+        }
+    }
+
+    /// Takes the `next` stored in the session, if any.
+    pub(crate) fn take_session_next(&self, req: &HttpRequest) -> Option<String> {
+        self.incoming(req);
+        let mut state = self.state.borrow_mut();
+        let next = state.session.as_mut().and_then(|s| s.next.take());
+        if next.is_some() {
+            state.session_dirty = true;
+        }
+        next
+    }
+
+    /// Runs a route guard: Ok when the request may reach the handler.
+    pub(crate) async fn check(&self, req: &HttpRequest, opts: &RouteOptions) -> Result<(), actix_web::Error> {
+        if self.config.exempt_methods.contains(req.method()) {
+            return Ok(());
+        }
+        if self.authenticated_user(req).await?.is_none() {
+            return Err(self.refusal(req, Refusal::Unauthorized, opts));
+        }
+        if opts.fresh && !self.is_fresh(opts.max_age_secs) {
+            return Err(self.refusal(req, Refusal::NeedsRefresh, opts));
+        }
+        Ok(())
+    }
+
+    /// Builds the refusal answer as an actix error carrying the response.
+    pub(crate) fn refusal(
+        &self,
+        req: &HttpRequest,
+        refusal: Refusal,
+        opts: &RouteOptions,
+    ) -> actix_web::Error {
+        let response = self.refusal_response(req, refusal, opts);
+        actix_web::error::InternalError::from_response(refusal_name(refusal), response).into()
+    }
+
+    fn refusal_response(&self, req: &HttpRequest, refusal: Refusal, opts: &RouteOptions) -> HttpResponse {
+        let config = &*self.config;
+        config.emit(
+            req,
+            match refusal {
+                Refusal::Unauthorized => LoginEvent::Unauthorized,
+                Refusal::NeedsRefresh => LoginEvent::NeedsRefresh,
+            },
+        );
+        let handler = match refusal {
+            Refusal::Unauthorized => &config.unauthorized_handler,
+            Refusal::NeedsRefresh => &config.needs_refresh_handler,
+        };
+        if let Some(handler) = handler {
+            return handler(req, refusal);
+        }
+        let scope = req.extensions().get::<ScopeRules>().cloned();
+        let flavour = match (opts.flavour, scope.as_ref().map(|s| s.flavour)) {
+            (Flavour::Inherit, Some(f)) if f != Flavour::Inherit => f,
+            (Flavour::Inherit, _) if config.json_by_default => Flavour::Json,
+            (f, _) => f,
+        };
+        let (message, kind) = match refusal {
+            Refusal::Unauthorized => (&config.login_message, MessageKind::Login),
+            Refusal::NeedsRefresh => (&config.refresh_message, MessageKind::Refresh),
+        };
+        if flavour == Flavour::Json {
+            return json_refusal(
+                config.www_authenticate.as_str(),
+                refusal,
+                message.as_ref().map(|m| m.0.as_str()),
+            );
+        }
+        let view = match refusal {
+            Refusal::Unauthorized => opts
+                .login_view
+                .map(str::to_owned)
+                .or_else(|| scope.as_ref().and_then(|s| s.login_view.clone()))
+                .or_else(|| config.login_view.clone()),
+            Refusal::NeedsRefresh => opts
+                .refresh_view
+                .map(str::to_owned)
+                .or_else(|| scope.as_ref().and_then(|s| s.refresh_view.clone()))
+                .or_else(|| config.refresh_view.clone()),
+        };
+        let Some(view) = view else {
+            let text = match refusal {
+                Refusal::Unauthorized => "401 Unauthorized: log in to access this page.",
+                Refusal::NeedsRefresh => "401 Unauthorized: log in again to access this page.",
+            };
+            return HttpResponse::Unauthorized()
+                .content_type("text/plain; charset=utf-8")
+                .body(text);
+        };
+        let current = current_url(req);
+        let location = if config.use_session_for_next {
+            self.incoming(req);
+            let mut state = self.state.borrow_mut();
+            let next = make_next_param(&view, &current);
+            state.session.get_or_insert_with(SessionState::default).next = Some(next);
+            state.session_dirty = true;
+            login_url(&view, None, &config.next_field, None)
+        } else {
+            login_url(
+                &view,
+                Some(&current),
+                &config.next_field,
+                config.force_host_for_redirects.as_deref(),
+            )
+        };
+        let mut response = HttpResponse::Found()
+            .insert_header((header::LOCATION, location))
+            .finish();
+        if let Some((text, category)) = message {
+            let message = LoginMessage {
+                kind,
+                text: localized(&config.localize, text).into_owned(),
+                category: category.clone(),
+            };
+            for hook in &config.on_message {
+                hook(req, &message, &mut response);
+            }
+        }
+        response
+    }
+
+    /// Writes the cookies that changed onto the response. Does nothing if the login state was
+    /// never touched.
+    pub(crate) fn finish(&self, res: &mut HttpResponse<impl Sized>) {
+        let Some(incoming) = self.incoming.get() else {
+            return;
+        };
+        let config = &*self.config;
+        let state = self.state.borrow();
+        if state.source == Source::Request {
+            // A user authenticated by the request itself (an API key, Basic) gets no cookies at
+            // all: the client never asked for a session.
+            return;
+        }
+        if state.session_dirty {
+            match state.session.as_ref().filter(|s| !s.is_empty()) {
+                Some(session) => add_cookie(
+                    res,
+                    make_cookie(&config.session_cookie, config.session_codec.seal(session), None),
+                ),
+                None if incoming.had_session_cookie => {
+                    add_cookie(res, removal_cookie(&config.session_cookie))
+                }
+                None => {}
+            }
+        }
+        let now = now_secs();
+        match &state.remember {
+            RememberOp::Set(token) => {
+                let max_age = token.expires_at.saturating_sub(now);
+                add_cookie(
+                    res,
+                    make_cookie(
+                        &config.remember_cookie,
+                        config.remember_codec.seal(token),
+                        Some(max_age),
+                    ),
+                );
+            }
+            RememberOp::Delete => add_cookie(res, removal_cookie(&config.remember_cookie)),
+            RememberOp::Keep => {
+                // Refresh only a cookie the client already has, for the user it names (#824).
+                let logged_in_as = state.session.as_ref().and_then(|s| s.user_id.as_deref());
+                if let (true, Some(token)) = (config.remember_refresh_each_request, &incoming.remember) {
+                    let same_user = logged_in_as == Some(token.user_id.as_str());
+                    if same_user && matches!(state.source, Source::Session | Source::Remember) {
+                        let lifetime = token.expires_at.saturating_sub(token.issued_at).max(1);
+                        let renewed = RememberToken {
+                            issued_at: now,
+                            expires_at: now.saturating_add(lifetime),
+                            ..token.clone()
+                        };
+                        add_cookie(
+                            res,
+                            make_cookie(
+                                &config.remember_cookie,
+                                config.remember_codec.seal(&renewed),
+                                Some(lifetime),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        // The answer depended on the cookies: shared caches must not serve it to someone else.
+        let headers = res.headers_mut();
+        let has_vary_cookie = headers.get_all(header::VARY).any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.to_ascii_lowercase().contains("cookie"))
+        });
+        if !has_vary_cookie {
+            headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+        }
+    }
+}
+
+fn refusal_name(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::Unauthorized => "unauthorized",
+        Refusal::NeedsRefresh => "needs refresh",
+    }
+}
+
+/// `scheme://host/path?query` of the request, as the client addressed it.
+fn current_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    let path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    format!("{}://{}{}", info.scheme(), info.host(), path)
+}
+
+fn json_refusal(www_authenticate: &str, refusal: Refusal, message: Option<&str>) -> HttpResponse {
+    let (error, default_message) = match refusal {
+        Refusal::Unauthorized => ("unauthorized", "Authentication required."),
+        Refusal::NeedsRefresh => ("needs_refresh", "Please reauthenticate."),
+    };
+    let body = format!(
+        "{{\"error\":\"{error}\",\"message\":\"{}\"}}",
+        json_escape(message.unwrap_or(default_message))
+    );
+    let mut response = HttpResponse::Unauthorized();
+    if let Ok(value) = HeaderValue::from_str(www_authenticate) {
+        response.insert_header((header::WWW_AUTHENTICATE, value));
+    }
+    response.content_type("application/json").body(body)
+}
+
+fn json_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn make_cookie(settings: &CookieSettings, value: String, max_age_secs: Option<u64>) -> Cookie<'static> {
+    let mut cookie = Cookie::build(settings.name.clone(), value)
+        .path(settings.path.clone())
+        .secure(settings.secure)
+        .http_only(settings.http_only)
+        .same_site(settings.same_site)
+        .finish();
+    if let Some(domain) = &settings.domain {
+        cookie.set_domain(domain.clone());
+    }
+    if let Some(secs) = max_age_secs {
+        let secs = i64::try_from(secs).unwrap_or(i64::MAX / 2);
+        cookie.set_max_age(CookieDuration::seconds(secs));
+        if let Some(at) = OffsetDateTime::now_utc().checked_add(CookieDuration::seconds(secs)) {
+            cookie.set_expires(at);
+        }
+    }
+    cookie
+}
+
+/// A cookie that deletes `settings`' cookie: the same Path, Domain, Secure, HttpOnly and
+/// SameSite as when it was set (Flask-Login #683), `Max-Age=0` and an `Expires` in the past.
+fn removal_cookie(settings: &CookieSettings) -> Cookie<'static> {
+    let mut cookie = make_cookie(settings, String::new(), None);
+    cookie.set_max_age(CookieDuration::ZERO);
+    cookie.set_expires(OffsetDateTime::UNIX_EPOCH);
+    cookie
+}
+
+fn add_cookie(res: &mut HttpResponse<impl Sized>, cookie: Cookie<'static>) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// The type-erased face of a [`LoginContext`], for guards that do not name the user type.
+pub(crate) trait ErasedContext {
+    fn check<'a>(
+        &'a self,
+        req: &'a HttpRequest,
+        opts: &'a RouteOptions,
+    ) -> LocalBoxFuture<'a, Result<(), actix_web::Error>>;
+}
+
+impl<U: UserLoader> ErasedContext for LoginContext<U> {
+    fn check<'a>(
+        &'a self,
+        req: &'a HttpRequest,
+        opts: &'a RouteOptions,
+    ) -> LocalBoxFuture<'a, Result<(), actix_web::Error>> {
+        Box::pin(LoginContext::check(self, req, opts))
+    }
+}
+
+/// The request-extension entry through which guards reach the context.
+#[derive(Clone)]
+pub(crate) struct ErasedHandle(pub(crate) Rc<dyn ErasedContext>);

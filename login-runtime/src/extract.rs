@@ -1,0 +1,292 @@
+//! Extractors: [`CurrentUser`], [`MaybeUser`] and [`LoginSession`].
+
+use std::future::IntoFuture;
+use std::ops::Deref;
+use std::rc::Rc;
+use std::time::Duration;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use crate::config::Refusal;
+use crate::context::{LoginContext, LoginError, LoginOptions, Source};
+use crate::guard::RouteOptions;
+use crate::middleware::missing_middleware;
+use crate::redirect::is_safe_next;
+use crate::user::{AnonymousUser, LoaderError, LocalBoxFuture, UserLoader};
+
+fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
+    req.extensions()
+        .get::<Rc<LoginContext<U>>>()
+        .cloned()
+        .ok_or_else(|| missing_middleware(what))
+}
+
+/// The logged-in user (Flask-Login's `current_user`, when logged in). Extracting it from an
+/// anonymous request answers with the manager's unauthorized response, so a handler that takes
+/// it is implicitly login-required.
+///
+/// ```
+/// use login_runtime::{CurrentUser, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+///
+/// async fn profile(user: CurrentUser<User>) -> String {
+///     format!("Logged in as: {}", user.id)
+/// }
+/// ```
+pub struct CurrentUser<U>(Rc<U>);
+
+impl<U> CurrentUser<U> {
+    /// The shared user value.
+    pub fn into_inner(self) -> Rc<U> {
+        self.0
+    }
+}
+
+impl<U> Deref for CurrentUser<U> {
+    type Target = U;
+    fn deref(&self) -> &U {
+        &self.0
+    }
+}
+
+impl<U: std::fmt::Debug> std::fmt::Debug for CurrentUser<U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("CurrentUser").field(&self.0).finish()
+    }
+}
+
+impl<U: UserLoader> FromRequest for CurrentUser<U> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let ctx = context::<U>(&req, "`CurrentUser`")?;
+            match ctx.authenticated_user(&req).await? {
+                Some(user) => Ok(CurrentUser(user)),
+                None => Err(ctx.refusal(&req, Refusal::Unauthorized, &RouteOptions::LOGIN_REQUIRED)),
+            }
+        })
+    }
+}
+
+/// The user if somebody is logged in, for handlers that serve both (Flask-Login's
+/// `current_user` with `is_authenticated` checks in the template).
+///
+/// ```
+/// use login_runtime::{MaybeUser, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+///
+/// async fn index(user: MaybeUser<User>) -> String {
+///     match user.get() {
+///         Some(user) => format!("Logged in as: {}", user.id),
+///         None => "<a href=\"/login\">Log in</a>".to_owned(),
+///     }
+/// }
+/// ```
+pub struct MaybeUser<U>(Option<Rc<U>>);
+
+impl<U> MaybeUser<U> {
+    /// The logged-in user, if any.
+    pub fn get(&self) -> Option<&U> {
+        self.0.as_deref()
+    }
+    /// Whether somebody is logged in.
+    pub fn is_authenticated(&self) -> bool {
+        self.0.is_some()
+    }
+    /// Whether nobody is logged in.
+    pub fn is_anonymous(&self) -> bool {
+        self.0.is_none()
+    }
+    /// The anonymous-user value when nobody is logged in, for templates written against
+    /// Flask-Login's `AnonymousUserMixin`.
+    pub fn anonymous(&self) -> Option<AnonymousUser> {
+        self.0.is_none().then_some(AnonymousUser)
+    }
+    /// The shared user value, if any.
+    pub fn into_inner(self) -> Option<Rc<U>> {
+        self.0
+    }
+}
+
+impl<U: UserLoader> FromRequest for MaybeUser<U> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let ctx = context::<U>(&req, "`MaybeUser`")?;
+            Ok(MaybeUser(ctx.authenticated_user(&req).await?))
+        })
+    }
+}
+
+/// Logs users in and out, and answers questions about the current login: Flask-Login's
+/// `login_user`, `logout_user`, `confirm_login`, `login_fresh` and `login_remembered`.
+///
+/// Changes take effect on the response: the middleware writes the session and remember cookies.
+///
+/// ```
+/// use actix_web::{HttpResponse, web};
+/// use login_runtime::{LoginSession, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+///
+/// async fn login(login: LoginSession<User>) -> actix_web::Result<HttpResponse> {
+///     let user = User { id: "leafstorm".into() }; // after checking the password
+///     login.login_user(&user).remember(true).await?;
+///     let next = login.safe_next(None).unwrap_or_else(|| "/protected".to_owned());
+///     Ok(HttpResponse::SeeOther().insert_header(("Location", next)).finish())
+/// }
+///
+/// async fn logout(login: LoginSession<User>) -> &'static str {
+///     login.logout_user().await;
+///     "Logged out"
+/// }
+/// ```
+pub struct LoginSession<U: UserLoader> {
+    req: HttpRequest,
+    ctx: Rc<LoginContext<U>>,
+}
+
+impl<U: UserLoader> FromRequest for LoginSession<U> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(context::<U>(req, "`LoginSession`").map(|ctx| LoginSession {
+            req: req.clone(),
+            ctx,
+        }))
+    }
+}
+
+impl<U: UserLoader> LoginSession<U> {
+    /// Starts logging `user` in; configure with the builder methods, then `.await` it.
+    /// Fresh, not remembered, and refused for inactive users unless forced, by default.
+    pub fn login_user(&self, user: &U) -> LoginUser<'_, U>
+    where
+        U: Clone,
+    {
+        LoginUser {
+            session: self,
+            user: user.clone(),
+            options: LoginOptions {
+                remember: false,
+                duration: None,
+                fresh: true,
+                force: false,
+            },
+        }
+    }
+
+    /// Logs the current user out and deletes the remember cookie. Always succeeds.
+    pub async fn logout_user(&self) {
+        self.ctx.logout(&self.req).await;
+    }
+
+    /// The logged-in user, if any (loading it if needed).
+    pub async fn current_user(&self) -> Result<Option<Rc<U>>, LoaderError> {
+        self.ctx.authenticated_user(&self.req).await
+    }
+
+    /// Makes the current login fresh again after the user re-entered their password
+    /// (Flask-Login's `confirm_login`). Returns `false` when nobody is logged in by session.
+    pub async fn confirm_login(&self) -> Result<bool, LoaderError> {
+        self.ctx.confirm(&self.req).await
+    }
+
+    /// Whether the current login is fresh (Flask-Login's `login_fresh`): made with credentials
+    /// in this session, not restored from the remember cookie or demoted by session protection.
+    pub async fn login_fresh(&self) -> Result<bool, LoaderError> {
+        self.ctx.load(&self.req).await?;
+        Ok(self.ctx.is_fresh(None))
+    }
+
+    /// Whether the current login is backed by a valid remember cookie for the same user
+    /// (Flask-Login's `login_remembered`).
+    pub async fn login_remembered(&self) -> Result<bool, LoaderError> {
+        self.ctx.load(&self.req).await?;
+        Ok(self.ctx.is_remembered(&self.req))
+    }
+
+    /// Whether the current user was restored from the remember cookie in this request.
+    pub async fn restored_from_cookie(&self) -> Result<bool, LoaderError> {
+        self.ctx.load(&self.req).await?;
+        Ok(self.ctx.source() == Source::Remember)
+    }
+
+    /// Whether `url` is a safe redirect target: a local path, or an absolute URL on one of the
+    /// manager's allowed hosts.
+    pub fn is_safe_next(&self, url: &str) -> bool {
+        is_safe_next(url, &self.ctx.config().allowed_redirect_hosts)
+    }
+
+    /// Where to go after a login: `candidate` (a form field), else the `next` query parameter,
+    /// else the `next` kept in the session; only if it is safe.
+    pub fn safe_next(&self, candidate: Option<&str>) -> Option<String> {
+        let field = &self.ctx.config().next_field;
+        let from_query = || {
+            form_urlencoded::parse(self.req.query_string().as_bytes())
+                .find(|(k, _)| k == field.as_str())
+                .map(|(_, v)| v.into_owned())
+        };
+        let next = candidate
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .or_else(from_query)
+            .or_else(|| self.ctx.take_session_next(&self.req))?;
+        self.is_safe_next(&next).then_some(next)
+    }
+}
+
+/// A pending `login_user` call; `.await` it to log in.
+#[must_use = "a login does nothing until it is awaited"]
+pub struct LoginUser<'a, U: UserLoader> {
+    session: &'a LoginSession<U>,
+    user: U,
+    options: LoginOptions,
+}
+
+impl<U: UserLoader> LoginUser<'_, U> {
+    /// Also set the remember cookie, so the login survives a browser restart.
+    pub fn remember(mut self, remember: bool) -> Self {
+        self.options.remember = remember;
+        self
+    }
+    /// How long the remember cookie of this login lives (instead of the manager's duration).
+    pub fn duration(mut self, duration: Duration) -> Self {
+        self.options.duration = Some(duration);
+        self
+    }
+    /// Whether the login counts as fresh (`true` by default).
+    pub fn fresh(mut self, fresh: bool) -> Self {
+        self.options.fresh = fresh;
+        self
+    }
+    /// Log the user in even if they are inactive.
+    pub fn force(mut self, force: bool) -> Self {
+        self.options.force = force;
+        self
+    }
+}
+
+impl<'a, U: UserLoader> IntoFuture for LoginUser<'a, U> {
+    type Output = Result<(), LoginError>;
+    type IntoFuture = std::future::Ready<Result<(), LoginError>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let LoginUser {
+            session,
+            user,
+            options,
+        } = self;
+        std::future::ready(session.ctx.login(&session.req, user, options))
+    }
+}

@@ -1,0 +1,124 @@
+//! Route guards: what `#[login_required]` and `#[fresh_login_required]` expand to.
+//!
+//! The macros add one parameter to the handler, `_: Guard<Rule>`, where `Rule` names the route's
+//! options. `Guard` is an extractor: it runs before the handler body and refuses the request
+//! with the manager's unauthorized or needs-refresh answer. It never names the user type; it
+//! reaches the request's login context through a type-erased handle.
+
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use crate::context::ErasedHandle;
+use crate::middleware::missing_middleware;
+use crate::user::LocalBoxFuture;
+
+/// How a refusal is answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Flavour {
+    /// As the scope or the manager says (a redirect to the login view, or 401).
+    #[default]
+    Inherit,
+    /// A redirect to the login view (or a plain 401 without one).
+    Html,
+    /// A JSON 401 with `WWW-Authenticate`, never a redirect (for APIs).
+    Json,
+}
+
+/// The options of one guarded route, as written in the macro's arguments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouteOptions {
+    /// Whether the login must be fresh (`#[fresh_login_required]`).
+    pub fresh: bool,
+    /// With `fresh`: the login must have been proved within this many seconds.
+    pub max_age_secs: Option<u64>,
+    /// This route's login view, overriding the scope's and the manager's.
+    pub login_view: Option<&'static str>,
+    /// This route's refresh view.
+    pub refresh_view: Option<&'static str>,
+    /// Redirect or JSON.
+    pub flavour: Flavour,
+}
+
+impl RouteOptions {
+    /// The options of a plain `#[login_required]`.
+    pub const LOGIN_REQUIRED: RouteOptions = RouteOptions {
+        fresh: false,
+        max_age_secs: None,
+        login_view: None,
+        refresh_view: None,
+        flavour: Flavour::Inherit,
+    };
+    /// The options of a plain `#[fresh_login_required]`.
+    pub const FRESH_LOGIN_REQUIRED: RouteOptions = RouteOptions {
+        fresh: true,
+        ..RouteOptions::LOGIN_REQUIRED
+    };
+}
+
+/// Names the options of a guarded route. The macros implement it on a hidden type per route.
+pub trait RouteRule: 'static {
+    /// The route's options.
+    const OPTIONS: RouteOptions;
+}
+
+/// The rule of a plain `#[login_required]`.
+#[derive(Debug)]
+pub enum LoginRequired {}
+impl RouteRule for LoginRequired {
+    const OPTIONS: RouteOptions = RouteOptions::LOGIN_REQUIRED;
+}
+
+/// The rule of a plain `#[fresh_login_required]`.
+#[derive(Debug)]
+pub enum FreshLoginRequired {}
+impl RouteRule for FreshLoginRequired {
+    const OPTIONS: RouteOptions = RouteOptions::FRESH_LOGIN_REQUIRED;
+}
+
+/// The extractor a guard macro adds to a handler. Extracting it succeeds only when the request
+/// may reach the handler. Handlers can also take it by hand to guard a route without the macro:
+///
+/// ```
+/// use actix_web::{HttpResponse, web};
+/// use login_runtime::guard::{Guard, LoginRequired};
+///
+/// async fn protected(_: Guard<LoginRequired>) -> HttpResponse {
+///     HttpResponse::Ok().body("only for logged-in users")
+/// }
+/// let route = web::resource("/protected").to(protected);
+/// ```
+pub struct Guard<R: RouteRule>(PhantomData<R>);
+
+impl<R: RouteRule> std::fmt::Debug for Guard<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Guard").field(&R::OPTIONS).finish()
+    }
+}
+
+impl<R: RouteRule> FromRequest for Guard<R> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let handle = req.extensions().get::<ErasedHandle>().cloned();
+            let Some(ErasedHandle(ctx)) = handle else {
+                return Err(missing_middleware("a `#[login_required]` route"));
+            };
+            ctx.check(&req, &R::OPTIONS).await?;
+            Ok(Guard(PhantomData))
+        })
+    }
+}
+
+/// Per-scope answers, set by [`LoginScope`](crate::LoginScope): Flask-Login's
+/// `blueprint_login_views`, plus the JSON flavour for API scopes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ScopeRules {
+    pub(crate) login_view: Option<String>,
+    pub(crate) refresh_view: Option<String>,
+    pub(crate) flavour: Flavour,
+}

@@ -1,0 +1,146 @@
+//! Signing keys: one derived key per purpose, signing with the primary key, verifying with all.
+//!
+//! The raw secret is never used as an HMAC key directly. Each purpose (the session cookie, the
+//! remember token, the auth-hash digest) gets its own key, derived as
+//! `HMAC-SHA256(secret, "login-runtime/v1/<purpose>")`, so a signature made for one purpose can
+//! never be replayed as another.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The length of every signature tag, in bytes (a full HMAC-SHA256 output).
+pub(crate) const TAG_LEN: usize = 32;
+
+/// What a derived key is used for. Keys of different purposes never verify each other's tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The `session` cookie.
+    Session,
+    /// The `remember_token` cookie.
+    Remember,
+    /// The keyed digest of a user's auth hash stored inside both cookies.
+    AuthHash,
+}
+
+impl Purpose {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Purpose::Session => b"login-runtime/v1/session",
+            Purpose::Remember => b"login-runtime/v1/remember",
+            Purpose::AuthHash => b"login-runtime/v1/auth-hash",
+        }
+    }
+}
+
+/// A derived key, ready to sign. Keeps the initialised HMAC state so each signature only hashes
+/// the message.
+#[derive(Clone)]
+struct DerivedKey(HmacSha256);
+
+impl DerivedKey {
+    fn derive(secret: &[u8], purpose: Purpose) -> Self {
+        let mut kdf = HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length");
+        kdf.update(purpose.label());
+        let key = kdf.finalize().into_bytes();
+        DerivedKey(HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length"))
+    }
+
+    fn tag(&self, message: &[u8]) -> [u8; TAG_LEN] {
+        let mut mac = self.0.clone();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+        let mut mac = self.0.clone();
+        mac.update(message);
+        // `verify_slice` compares in constant time.
+        mac.verify_slice(tag).is_ok()
+    }
+}
+
+/// The keys of one purpose: the primary key signs, the primary and every fallback verify.
+#[derive(Clone)]
+pub(crate) struct KeyRing {
+    primary: DerivedKey,
+    fallbacks: Vec<DerivedKey>,
+}
+
+impl KeyRing {
+    /// Derives the keys of `purpose` from the primary secret and the fallback secrets.
+    pub(crate) fn new(primary: &[u8], fallbacks: &[Vec<u8>], purpose: Purpose) -> Self {
+        KeyRing {
+            primary: DerivedKey::derive(primary, purpose),
+            fallbacks: fallbacks
+                .iter()
+                .map(|secret| DerivedKey::derive(secret, purpose))
+                .collect(),
+        }
+    }
+
+    /// Signs `message` with the primary key.
+    pub(crate) fn sign(&self, message: &[u8]) -> [u8; TAG_LEN] {
+        self.primary.tag(message)
+    }
+
+    /// Whether `tag` is a valid signature of `message` under the primary key or any fallback.
+    pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+        if tag.len() != TAG_LEN {
+            return false;
+        }
+        self.primary.verify(message, tag) || self.fallbacks.iter().any(|k| k.verify(message, tag))
+    }
+
+    /// A keyed digest of `data` with the primary key (used for the auth-hash digest, which must
+    /// be comparable across requests, so it is computed with the primary key only).
+    pub(crate) fn digest(&self, data: &[u8]) -> [u8; TAG_LEN] {
+        self.primary.tag(data)
+    }
+
+    /// Keyed digests of `data` under every key, primary first (a digest stored under an older key
+    /// still matches after a rotation).
+    pub(crate) fn digests<'a>(&'a self, data: &'a [u8]) -> impl Iterator<Item = [u8; TAG_LEN]> + 'a {
+        std::iter::once(&self.primary)
+            .chain(self.fallbacks.iter())
+            .map(move |k| k.tag(data))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_verifies_with_the_same_key_and_purpose_only() {
+        let ring = KeyRing::new(b"k".repeat(32).as_slice(), &[], Purpose::Session);
+        let tag = ring.sign(b"hello");
+        assert!(ring.verify(b"hello", &tag));
+        assert!(!ring.verify(b"hellp", &tag));
+        let other_purpose = KeyRing::new(b"k".repeat(32).as_slice(), &[], Purpose::Remember);
+        assert!(!other_purpose.verify(b"hello", &tag));
+        let other_key = KeyRing::new(b"j".repeat(32).as_slice(), &[], Purpose::Session);
+        assert!(!other_key.verify(b"hello", &tag));
+    }
+
+    #[test]
+    fn fallback_keys_verify_but_never_sign() {
+        let old = b"o".repeat(32);
+        let new = b"n".repeat(32);
+        let before = KeyRing::new(&old, &[], Purpose::Session);
+        let after = KeyRing::new(&new, std::slice::from_ref(&old), Purpose::Session);
+        let old_tag = before.sign(b"m");
+        assert!(after.verify(b"m", &old_tag));
+        assert_ne!(after.sign(b"m"), old_tag, "signing must use the primary key");
+        assert!(!before.verify(b"m", &after.sign(b"m")));
+    }
+
+    #[test]
+    fn truncated_tags_are_rejected() {
+        let ring = KeyRing::new(b"k".repeat(32).as_slice(), &[], Purpose::Session);
+        let tag = ring.sign(b"m");
+        assert!(!ring.verify(b"m", &tag[..16]));
+        assert!(!ring.verify(b"m", &[]));
+    }
+}

@@ -1,0 +1,110 @@
+//! Test helpers: make an actix test request act as a given user, fresh or not (Flask-Login's
+//! `FlaskLoginClient`, Django's `force_login`).
+//!
+//! The session cookie made here is not yet bound to a client fingerprint; the first request that
+//! uses it binds it, so it works under every session-protection mode (`FlaskLoginClient` fails
+//! under protection: Flask-Login #586).
+//!
+//! ```
+//! use actix_web::{App, test, web};
+//! use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+//!
+//! #[derive(Clone, UserMixin)]
+//! struct User { id: String }
+//!
+//! #[user_loader]
+//! async fn load(id: String) -> Option<User> { Some(User { id }) }
+//!
+//! # actix_rt::System::new().block_on(async {
+//! let manager = LoginManager::<User>::builder([1u8; 32]).build().unwrap();
+//! let app = test::init_service(App::new().wrap(manager.clone()).route(
+//!     "/me",
+//!     web::get().to(|user: CurrentUser<User>| async move { user.id.clone() }),
+//! ))
+//! .await;
+//! let user = User { id: "leafstorm".into() };
+//! let req = manager.test_login(&user).fresh(false).apply(test::TestRequest::get().uri("/me"));
+//! let body = test::call_and_read_body(&app, req.to_request()).await;
+//! assert_eq!(body, "leafstorm");
+//! # });
+//! ```
+
+use std::time::Duration;
+
+use actix_web::cookie::Cookie;
+use actix_web::test::TestRequest;
+
+use crate::config::LoginManager;
+use crate::context::now_secs;
+use crate::remember::RememberToken;
+use crate::session::SessionState;
+use crate::user::UserLoader;
+
+impl<U: UserLoader> LoginManager<U> {
+    /// Starts a test login for `user`.
+    pub fn test_login(&self, user: &U) -> TestLogin<'_, U> {
+        TestLogin {
+            manager: self,
+            user_id: user.get_id().to_string(),
+            auth_digest: user.auth_hash().map(|h| self.config.auth_keys.digest(h)),
+            fresh: true,
+        }
+    }
+}
+
+/// A test login: the cookies a real login of the user would have set.
+pub struct TestLogin<'a, U: UserLoader> {
+    manager: &'a LoginManager<U>,
+    user_id: String,
+    auth_digest: Option<[u8; crate::keys::TAG_LEN]>,
+    fresh: bool,
+}
+
+impl<U: UserLoader> TestLogin<'_, U> {
+    /// Whether the login is fresh (`true` by default).
+    pub fn fresh(mut self, fresh: bool) -> Self {
+        self.fresh = fresh;
+        self
+    }
+
+    /// The `session` cookie of this login.
+    pub fn session_cookie(&self) -> Cookie<'static> {
+        let config = &self.manager.config;
+        let now = now_secs();
+        let state = SessionState {
+            user_id: Some(self.user_id.clone()),
+            fresh: self.fresh,
+            fingerprint: None,
+            auth_digest: self.auth_digest,
+            logged_in_at: now,
+            authenticated_at: if self.fresh { now } else { 0 },
+            last_seen: now,
+            next: None,
+        };
+        Cookie::new(
+            config.session_cookie.name.clone(),
+            config.session_codec.seal(&state),
+        )
+    }
+
+    /// A `remember_token` cookie for the user, valid for `lifetime`.
+    pub fn remember_cookie(&self, lifetime: Duration) -> Cookie<'static> {
+        let config = &self.manager.config;
+        let now = now_secs();
+        let token = RememberToken {
+            user_id: self.user_id.clone(),
+            issued_at: now,
+            expires_at: now.saturating_add(lifetime.as_secs()),
+            auth_digest: self.auth_digest,
+        };
+        Cookie::new(
+            config.remember_cookie.name.clone(),
+            config.remember_codec.seal(&token),
+        )
+    }
+
+    /// Adds the session cookie to a test request.
+    pub fn apply(&self, req: TestRequest) -> TestRequest {
+        req.cookie(self.session_cookie())
+    }
+}

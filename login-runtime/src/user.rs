@@ -1,0 +1,199 @@
+//! The user side of the contract: [`UserMixin`], the loader traits, and [`AnonymousUser`].
+
+use std::fmt::{self, Display};
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+
+use actix_web::HttpRequest;
+
+/// A boxed, non-`Send` future, as actix-web handlers use.
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// What a user type must provide to be logged in: Flask-Login's `UserMixin`.
+///
+/// Usually derived with `#[derive(UserMixin)]`; implement it by hand when the id or the flags
+/// are computed.
+///
+/// ```
+/// use login_runtime::UserMixin;
+///
+/// #[derive(Clone)]
+/// struct User { id: u64, banned: bool, password_hash: String }
+///
+/// impl UserMixin for User {
+///     type Id = u64;
+///     fn get_id(&self) -> &u64 { &self.id }
+///     fn is_active(&self) -> bool { !self.banned }
+///     fn auth_hash(&self) -> Option<&[u8]> { Some(self.password_hash.as_bytes()) }
+/// }
+///
+/// let user = User { id: 7, banned: false, password_hash: "x".into() };
+/// assert!(user.is_authenticated());
+/// assert!(user.is_same_user(&user.clone()));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a user type: it does not implement `UserMixin`",
+    label = "`{Self}` needs `#[derive(UserMixin)]`",
+    note = "add `#[derive(UserMixin)]` to `{Self}` (its `id` field becomes the user id), or implement `login_runtime::UserMixin` by hand"
+)]
+pub trait UserMixin: 'static {
+    /// The user id. It is written into cookies with `Display` and read back with `FromStr`, so
+    /// the two must round-trip.
+    type Id: Display + FromStr + PartialEq + 'static;
+
+    /// The id stored in the session and the remember cookie (Flask-Login's `get_id`).
+    fn get_id(&self) -> &Self::Id;
+
+    /// Whether the account may log in. `login_user` refuses an inactive user unless forced, and
+    /// an inactive user loaded from a cookie is treated as anonymous. Default: `true`.
+    fn is_active(&self) -> bool {
+        true
+    }
+
+    /// Whether this user counts as logged in: Flask-Login returns `is_active` here, and so do we.
+    fn is_authenticated(&self) -> bool {
+        self.is_active()
+    }
+
+    /// Always `false` for a real user; see [`AnonymousUser`].
+    fn is_anonymous(&self) -> bool {
+        false
+    }
+
+    /// Bytes that change when the user's credentials change (a password hash, a security
+    /// stamp). A keyed digest of them is stored in the session and the remember cookie; when they
+    /// change, every existing login of this user stops working. Default: none.
+    fn auth_hash(&self) -> Option<&[u8]> {
+        None
+    }
+
+    /// Whether `other` is the same user: Flask-Login's `__eq__`, which compares ids.
+    fn is_same_user(&self, other: &Self) -> bool
+    where
+        Self: Sized,
+    {
+        self.get_id() == other.get_id()
+    }
+}
+
+/// Why a loader could not answer: the database was down, a query failed.
+///
+/// A loader error is a server error (500), never an anonymous user: treating an outage as
+/// "logged out" would log everybody out. The message is logged, not shown to the client.
+#[derive(Debug)]
+pub struct LoaderError {
+    message: String,
+}
+
+impl LoaderError {
+    /// A loader error with a message for the server log.
+    ///
+    /// ```
+    /// let err = login_runtime::LoaderError::new("database unreachable");
+    /// assert!(err.to_string().contains("database unreachable"));
+    /// ```
+    pub fn new(message: impl Display) -> Self {
+        LoaderError {
+            message: message.to_string(),
+        }
+    }
+}
+
+impl Display for LoaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the user loader failed: {}", self.message)
+    }
+}
+
+impl std::error::Error for LoaderError {}
+
+impl actix_web::ResponseError for LoaderError {
+    fn error_response(&self) -> actix_web::HttpResponse {
+        tracing::error!(target: "login_runtime", error = %self, "user loader failed");
+        actix_web::HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("500 Internal Server Error: the user could not be loaded")
+    }
+}
+
+/// Loads a user from the id stored in the session or the remember cookie: Flask-Login's
+/// `user_loader`. Implemented by `#[user_loader]`; one per user type.
+#[diagnostic::on_unimplemented(
+    message = "no `#[user_loader]` is defined for `{Self}`",
+    label = "`{Self}` has no user loader",
+    note = "add `#[user_loader] async fn load_user(id: <{Self} as UserMixin>::Id) -> Option<{Self}> {{ ... }}` (it may also return `Result<Option<{Self}>, E>` and take extractors such as `web::Data<T>` after the id)"
+)]
+pub trait UserLoader: UserMixin + Sized {
+    /// Loads the user with `id`; `Ok(None)` when there is no such user.
+    fn load_user(id: Self::Id, req: &HttpRequest) -> LocalBoxFuture<'_, Result<Option<Self>, LoaderError>>;
+}
+
+/// Loads a user from the request itself (an API key, HTTP Basic, a bearer token): Flask-Login's
+/// `request_loader`. Implemented by `#[request_loader]` and registered with
+/// `LoginManagerBuilder::request_loader`.
+///
+/// A user loaded this way gets no session and no remember cookie.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a request loader",
+    note = "mark an async fn with `#[request_loader]`: `async fn(req: HttpRequest, ...) -> Option<User>`"
+)]
+pub trait RequestLoader: Send + Sync + 'static {
+    /// The user type this loader produces.
+    type User: UserMixin;
+
+    /// Looks at the request and returns the user it authenticates, if any.
+    fn load_from_request<'a>(
+        &'a self,
+        req: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<Option<Self::User>, LoaderError>>;
+}
+
+/// Flask-Login's `AnonymousUserMixin`: what templates see when nobody is logged in.
+///
+/// ```
+/// use login_runtime::AnonymousUser;
+/// let anon = AnonymousUser;
+/// assert!(anon.is_anonymous() && !anon.is_authenticated() && !anon.is_active());
+/// assert_eq!(anon.get_id(), None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnonymousUser;
+
+impl AnonymousUser {
+    /// Always `false`.
+    pub fn is_authenticated(&self) -> bool {
+        false
+    }
+    /// Always `false`.
+    pub fn is_active(&self) -> bool {
+        false
+    }
+    /// Always `true`.
+    pub fn is_anonymous(&self) -> bool {
+        true
+    }
+    /// Always `None`.
+    pub fn get_id(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Turns what a `#[user_loader]` function returns (`Option<U>` or `Result<Option<U>, E>`) into
+/// the loader result. Not public API.
+#[doc(hidden)]
+pub trait IntoLoadResult<U> {
+    fn into_load_result(self) -> Result<Option<U>, LoaderError>;
+}
+
+impl<U> IntoLoadResult<U> for Option<U> {
+    fn into_load_result(self) -> Result<Option<U>, LoaderError> {
+        Ok(self)
+    }
+}
+
+impl<U, E: Display> IntoLoadResult<U> for Result<Option<U>, E> {
+    fn into_load_result(self) -> Result<Option<U>, LoaderError> {
+        self.map_err(LoaderError::new)
+    }
+}
