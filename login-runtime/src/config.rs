@@ -196,6 +196,8 @@ pub(crate) struct Config<U: UserLoader> {
     pub(crate) exempt_methods: Vec<Method>,
     pub(crate) www_authenticate: String,
     pub(crate) json_by_default: bool,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) absolute_timeout: Option<Duration>,
 }
 
 impl<U: UserLoader> Config<U> {
@@ -284,6 +286,8 @@ pub struct LoginManagerBuilder<U: UserLoader> {
     exempt_methods: Vec<Method>,
     www_authenticate: String,
     json_by_default: bool,
+    idle_timeout: Option<Duration>,
+    absolute_timeout: Option<Duration>,
 }
 
 impl<U: UserLoader> LoginManagerBuilder<U> {
@@ -316,6 +320,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
             exempt_methods: vec![Method::OPTIONS],
             www_authenticate: "Session".to_owned(),
             json_by_default: false,
+            idle_timeout: None,
+            absolute_timeout: None,
         }
     }
 
@@ -488,6 +494,20 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         self
     }
 
+    /// Ends a session login after this long without a request (a visit deadline; off by
+    /// default). A valid remember cookie still restores the user afterwards, as a non-fresh login.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Ends a session login this long after it was established, however active the client is
+    /// (a login deadline; off by default).
+    pub fn absolute_timeout(mut self, timeout: Duration) -> Self {
+        self.absolute_timeout = Some(timeout);
+        self
+    }
+
     /// Validates the settings and builds the middleware.
     ///
     /// ```
@@ -534,6 +554,16 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
                 self.www_authenticate
             )));
         }
+        for (what, timeout) in [
+            ("idle_timeout", self.idle_timeout),
+            ("absolute_timeout", self.absolute_timeout),
+        ] {
+            if timeout.is_some_and(|t| t.as_secs() == 0) {
+                return Err(ConfigError::new(format!(
+                    "{what} must be at least one second; leave it unset to turn it off"
+                )));
+            }
+        }
         let key = |purpose| KeyRing::new(&self.secret_key, &self.fallback_keys, purpose);
         let config = Config {
             session_codec: SessionCodec::new(key(Purpose::Session)),
@@ -561,6 +591,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
             exempt_methods: self.exempt_methods,
             www_authenticate: self.www_authenticate,
             json_by_default: self.json_by_default,
+            idle_timeout: self.idle_timeout,
+            absolute_timeout: self.absolute_timeout,
         };
         Ok(LoginManager {
             config: Arc::new(config),

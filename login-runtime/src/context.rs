@@ -114,6 +114,9 @@ pub(crate) struct LoginContext<U: UserLoader> {
     fingerprint: OnceCell<[u8; FINGERPRINT_LEN]>,
     loaded: tokio::sync::OnceCell<()>,
     state: RefCell<State<U>>,
+    /// The `next` the session held before `login_user` replaced it, still readable through
+    /// `safe_next` in the same request but never carried into the new session.
+    replaced_next: RefCell<Option<String>>,
 }
 
 impl<U: UserLoader> LoginContext<U> {
@@ -123,6 +126,7 @@ impl<U: UserLoader> LoginContext<U> {
             incoming: OnceCell::new(),
             fingerprint: OnceCell::new(),
             loaded: tokio::sync::OnceCell::new(),
+            replaced_next: RefCell::new(None),
             state: RefCell::new(State {
                 session: None,
                 session_dirty: false,
@@ -195,6 +199,7 @@ impl<U: UserLoader> LoginContext<U> {
         }
         self.config.emit(req, LoginEvent::Accessed);
         self.apply_session_protection(req, incoming);
+        self.apply_timeouts();
 
         let mut user = None;
         let mut source = Source::Nobody;
@@ -296,6 +301,45 @@ impl<U: UserLoader> LoginContext<U> {
         }
     }
 
+    /// Ends a session login past its idle or absolute deadline, and keeps `last_seen` current
+    /// when an idle timeout is set.
+    fn apply_timeouts(&self) {
+        let (idle, absolute) = (self.config.idle_timeout, self.config.absolute_timeout);
+        if idle.is_none() && absolute.is_none() {
+            return;
+        }
+        let now = now_secs();
+        let expired = {
+            let state = self.state.borrow();
+            let Some(session) = state.session.as_ref().filter(|s| s.user_id.is_some()) else {
+                return;
+            };
+            let idle_expired = idle.is_some_and(|t| now.saturating_sub(session.last_seen) > t.as_secs());
+            let absolute_expired =
+                absolute.is_some_and(|t| now.saturating_sub(session.logged_in_at) > t.as_secs());
+            idle_expired || absolute_expired
+        };
+        if expired {
+            // The remember cookie may still restore the user; only the session login ends.
+            let mut state = self.state.borrow_mut();
+            state.session = None;
+            state.session_dirty = true;
+            return;
+        }
+        if let Some(idle) = idle {
+            let mut state = self.state.borrow_mut();
+            // Rewrite the cookie only when `last_seen` drifted by a tenth of the timeout (at
+            // least a second), not on every request.
+            let slack = (idle.as_secs() / 10).max(1);
+            if let Some(session) = state.session.as_mut()
+                && now.saturating_sub(session.last_seen) >= slack
+            {
+                session.last_seen = now;
+                state.session_dirty = true;
+            }
+        }
+    }
+
     /// Ends the login held in the session (and the remember cookie that could bring it back).
     fn clear_login(&self, incoming: &Incoming) {
         let mut state = self.state.borrow_mut();
@@ -383,6 +427,10 @@ impl<U: UserLoader> LoginContext<U> {
         let user = Rc::new(user);
         {
             let mut state = self.state.borrow_mut();
+            let previous_next = state.session.as_mut().and_then(|s| s.next.take());
+            if previous_next.is_some() {
+                *self.replaced_next.borrow_mut() = previous_next;
+            }
             state.session = Some(session);
             state.session_dirty = true;
             state.remember = remember;
@@ -467,12 +515,51 @@ impl<U: UserLoader> LoginContext<U> {
     /// Takes the `next` stored in the session, if any.
     pub(crate) fn take_session_next(&self, req: &HttpRequest) -> Option<String> {
         self.incoming(req);
+        if let Some(next) = self.replaced_next.borrow_mut().take() {
+            return Some(next);
+        }
         let mut state = self.state.borrow_mut();
         let next = state.session.as_mut().and_then(|s| s.next.take());
         if next.is_some() {
             state.session_dirty = true;
         }
         next
+    }
+
+    /// Keeps the current login valid after `user` changed their own credentials: stores the
+    /// digest of the new auth hash in the session, and re-signs the remember cookie (same
+    /// deadline) when the login is remembered. Every other session and remember cookie of the
+    /// user stops working. Returns `false` when `user` is not the one logged in by session.
+    pub(crate) async fn update_auth_hash(&self, req: &HttpRequest, user: U) -> Result<bool, LoaderError> {
+        self.load(req).await?;
+        let remembered = self.is_remembered(req);
+        let incoming = self.incoming(req);
+        let digest = self.auth_digest(&user);
+        let user_id = user.get_id().to_string();
+        let mut state = self.state.borrow_mut();
+        let Some(session) = state
+            .session
+            .as_mut()
+            .filter(|s| s.user_id.as_deref() == Some(&user_id))
+        else {
+            return Ok(false);
+        };
+        session.auth_digest = digest;
+        state.session_dirty = true;
+        if remembered {
+            let current = match &state.remember {
+                RememberOp::Set(token) => Some(token.clone()),
+                _ => incoming.remember.clone(),
+            };
+            if let Some(token) = current {
+                state.remember = RememberOp::Set(RememberToken {
+                    auth_digest: digest,
+                    ..token
+                });
+            }
+        }
+        state.user = Some(Some(Rc::new(user)));
+        Ok(true)
     }
 
     /// Runs a route guard: Ok when the request may reach the handler.

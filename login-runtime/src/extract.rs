@@ -222,6 +222,17 @@ impl<U: UserLoader> LoginSession<U> {
         Ok(self.ctx.source() == Source::Remember)
     }
 
+    /// Keeps this login valid after the user changed their own password (Django's
+    /// `update_session_auth_hash`): pass the user as it is now, with the new auth hash. Every
+    /// other session and remember cookie of the user stops working; this one is re-signed.
+    /// Returns `false` when `user` is not the user logged in by this session.
+    pub async fn update_auth_hash(&self, user: &U) -> Result<bool, LoaderError>
+    where
+        U: Clone,
+    {
+        self.ctx.update_auth_hash(&self.req, user.clone()).await
+    }
+
     /// Whether `url` is a safe redirect target: a local path, or an absolute URL on one of the
     /// manager's allowed hosts.
     pub fn is_safe_next(&self, url: &str) -> bool {
