@@ -150,36 +150,71 @@ pub fn is_safe_next(url: &str, allowed_hosts: &[String]) -> bool {
     if url.is_empty() || url.len() > 2048 {
         return false;
     }
-    // Anything a browser might strip, fold or treat as a separator is refused outright.
-    let has_bad_char = |s: &str| {
-        s.chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
-    };
-    if has_bad_char(url) {
+    // Raw input: printable ASCII only, no backslash. Anything else (spaces, control characters,
+    // raw non-ASCII that cannot even be a `Location` header) must arrive percent-encoded.
+    if !url.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\') {
         return false;
     }
-    // Percent-decode once: an encoded slash, backslash or control character is as bad as the raw
-    // one at the start, and a decoded form that differs in meaning is refused.
-    let decoded: String = percent_decode_lossy(url);
-    if has_bad_char(&decoded) || decoded.starts_with("//") {
+    // Decode until stable, so a second decoder further down the line finds nothing new.
+    let Some(decoded) = fully_decoded(url) else {
+        return false;
+    };
+    let bad_decoded_char = |c: char| c.is_control() || c == '\\' || is_slash_confusable(c);
+    if decoded.chars().any(bad_decoded_char)
+        || decoded.starts_with(char::is_whitespace)
+        || decoded.starts_with("//")
+    {
+        return false;
+    }
+    let decoded_path = decoded.split(['?', '#']).next().unwrap_or("");
+    if decoded_path
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        // `/.//evil` normalises to `//evil`.
         return false;
     }
     if let Some(path) = url.strip_prefix('/') {
-        // A single leading slash: a path on this site (but not `//host` or `/\host`).
+        // A single leading slash: a path on this site (but not `//host`).
         return !path.starts_with('/');
     }
     let parts = split_url(url);
     if parts.scheme.is_empty() {
         // Relative paths without a leading slash (`profile`) stay on this site, unless they
-        // look like a scheme (`javascript:alert(1)`, `mailto:x`).
-        return !decoded.contains(':') && !url.starts_with('.');
+        // look like a scheme (`javascript:alert(1)`) or userinfo (`@evil`).
+        return !decoded.contains([':', '@']) && !url.starts_with('.');
     }
     let scheme_ok = parts.scheme.eq_ignore_ascii_case("http") || parts.scheme.eq_ignore_ascii_case("https");
-    if !scheme_ok || parts.netloc.is_empty() || parts.netloc.contains('@') {
+    if !scheme_ok || parts.netloc.is_empty() || decoded.contains('@') {
         return false;
     }
     let host = parts.netloc.to_ascii_lowercase();
     allowed_hosts.contains(&host)
+}
+
+/// `url` percent-decoded until it stops changing, or `None` if it keeps changing after four
+/// rounds (nobody encodes a real target five times).
+fn fully_decoded(url: &str) -> Option<String> {
+    let mut current = url.to_owned();
+    for _ in 0..4 {
+        let next = percent_decode_lossy(&current);
+        if next == current {
+            return Some(current);
+        }
+        current = next;
+    }
+    None
+}
+
+/// Characters that render as, or normalise (NFKC) to, a slash or a backslash, and invisible
+/// format characters that hide one.
+fn is_slash_confusable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2044}' | '\u{2215}' | '\u{2216}' | '\u{2571}' | '\u{29F5}' | '\u{29F8}' | '\u{29F9}'
+            | '\u{FE68}' | '\u{FF0F}' | '\u{FF3C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FFFD}'
+    )
 }
 
 fn percent_decode_lossy(s: &str) -> String {
