@@ -1,0 +1,140 @@
+//! Flask-Login §2.9 (`login_url`, `make_next_param`) and P21, through the public functions, plus
+//! the safe-`next` check that Flask-Login leaves to applications (§4.6).
+// Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
+#![allow(non_snake_case)]
+// Test helpers may unwrap: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use login_runtime::{is_safe_next, login_url, make_next_param};
+
+#[test]
+fn test_make_next_param__flask_2_9_items_85_86_87() {
+    assert_eq!(make_next_param("/login", "http://localhost/profile"), "/profile");
+    assert_eq!(
+        make_next_param("https://localhost/login", "http://localhost/profile"),
+        "http://localhost/profile"
+    );
+    assert_eq!(
+        make_next_param("http://accounts.localhost/login", "http://localhost/profile"),
+        "http://localhost/profile"
+    );
+}
+
+#[test]
+fn test_make_next_param_drops_fragment__flask_p21() {
+    assert_eq!(make_next_param("/login", "http://localhost/p?a=1#top"), "/p?a=1");
+}
+
+#[test]
+fn test_login_url_generation__flask_2_9_items_88_89_90_91() {
+    assert_eq!(
+        login_url("/login", Some("http://localhost/protected"), "n", None),
+        "/login?n=%2Fprotected"
+    );
+    assert_eq!(
+        login_url("/login", Some("http://localhost/protected"), "next", None),
+        "/login?next=%2Fprotected"
+    );
+    assert_eq!(
+        login_url(
+            "https://auth.localhost/login",
+            Some("http://localhost/protected"),
+            "next",
+            None
+        ),
+        "https://auth.localhost/login?next=http%3A%2F%2Flocalhost%2Fprotected"
+    );
+    assert_eq!(
+        login_url(
+            "/login?affil=cgnu",
+            Some("http://localhost/protected"),
+            "next",
+            None
+        ),
+        "/login?affil=cgnu&next=%2Fprotected"
+    );
+}
+
+#[test]
+fn test_login_url_generation_with_view__flask_2_9_item_92() {
+    // No endpoint names in actix-web: a view is a path (checked at start-up), and a relative
+    // current URL works like Flask's `url_for` result.
+    assert_eq!(
+        login_url("/login", Some("/protected"), "next", None),
+        "/login?next=%2Fprotected"
+    );
+    let err = login_tests::builder()
+        .login_view("login")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("is not a URL"), "{err}");
+}
+
+#[test]
+fn test_login_url_no_next_url__flask_2_9_item_93() {
+    assert_eq!(login_url("/foo", None, "next", None), "/foo");
+}
+
+#[test]
+fn test_login_url_edge_cases__flask_p21() {
+    assert_eq!(
+        login_url(
+            "https://auth.example/login",
+            Some("http://app.example/p?a=1"),
+            "next",
+            None
+        ),
+        "https://auth.example/login?next=http%3A%2F%2Fapp.example%2Fp%3Fa%3D1"
+    );
+    assert_eq!(
+        login_url(
+            "https://auth.example/login",
+            Some("http://app.example/p?a=1"),
+            "next",
+            Some("good.com")
+        ),
+        "https://good.com/login?next=http%3A%2F%2Fapp.example%2Fp%3Fa%3D1"
+    );
+    assert_eq!(
+        login_url("/login", Some("http://x/p?x=a%20b"), "next", None),
+        "/login?next=%2Fp%3Fx%3Da%2520b"
+    );
+    assert_eq!(
+        login_url("/login", Some("http://bad.com/secret"), "next", Some("good.com")),
+        "//good.com/login?next=%2Fsecret"
+    );
+}
+
+#[test]
+fn test_safe_next_refuses_open_redirects__beyond_flask_4_6() {
+    for bad in [
+        "//evil.com",
+        "/\\evil.com",
+        "https://evil.com/",
+        "javascript:alert(1)",
+        "/%2F%2Fevil.com",
+        "http://user@localhost/",
+        "",
+    ] {
+        assert!(!is_safe_next(bad, &[]), "{bad:?}");
+    }
+    for good in ["/protected", "/p?x=1&y=2", "/"] {
+        assert!(is_safe_next(good, &[]), "{good:?}");
+    }
+    assert!(is_safe_next(
+        "https://app.example/home",
+        &["app.example".to_owned()]
+    ));
+    assert!(!is_safe_next("https://app.example/home", &[]));
+}
+
+#[actix_rt::test]
+async fn test_safe_next_through_login_session() {
+    use login_tests::{Store, builder, client};
+    let store = Store::new();
+    let mut c = client!(builder().build().unwrap(), store);
+    assert_eq!(c.get("/next?next=%2Fprotected").await.body, "/protected");
+    assert_eq!(c.get("/next?next=%2F%2Fevil.com").await.body, "none");
+    assert_eq!(c.get("/next?next=https%3A%2F%2Fevil.com").await.body, "none");
+}
