@@ -4,13 +4,13 @@
 
 use darling::FromMeta;
 use darling::ast::NestedMeta;
-use darling::util::{Flag, SpannedValue};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, ItemFn};
 
-use crate::duration::parse_secs;
+use crate::args::{FreshOnly, Seconds, Switch, View};
 use crate::paths::private;
+use crate::signature::{check_async_free_fn, parse_fn};
 
 /// Which guard.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,67 +28,74 @@ impl Kind {
     }
 }
 
-/// The guard's options.
-#[derive(Default, FromMeta)]
-struct GuardArgs {
-    /// This route's login view.
-    login_view: Option<SpannedValue<String>>,
-    /// This route's refresh view (fresh only).
-    refresh_view: Option<SpannedValue<String>>,
-    /// Refuse with a JSON 401.
-    json: Flag,
-    /// Refuse with a redirect.
-    html: Flag,
-    /// Fresh within this long (fresh only).
-    max_age: Option<SpannedValue<String>>,
+/// `#[login_required(...)]` options. `refresh_view` and `max_age` are accepted only to say
+/// that they belong on `#[fresh_login_required]`.
+#[derive(FromMeta)]
+struct LoginArgs {
+    #[darling(default)]
+    login_view: Option<View>,
+    #[darling(default)]
+    json: Switch,
+    #[darling(default)]
+    html: Switch,
+    #[darling(default, rename = "refresh_view")]
+    _refresh_view: Option<FreshOnly>,
+    #[darling(default, rename = "max_age")]
+    _max_age: Option<FreshOnly>,
+}
+
+/// `#[fresh_login_required(...)]` options.
+#[derive(FromMeta)]
+struct FreshArgs {
+    #[darling(default)]
+    login_view: Option<View>,
+    #[darling(default)]
+    refresh_view: Option<View>,
+    #[darling(default)]
+    json: Switch,
+    #[darling(default)]
+    html: Switch,
+    #[darling(default)]
+    max_age: Option<Seconds>,
+}
+
+/// The validated options of one guarded route.
+#[derive(Default)]
+struct Model {
+    login_view: Option<View>,
+    refresh_view: Option<View>,
+    json: Switch,
+    html: Switch,
+    max_age: Option<Seconds>,
+}
+
+impl Model {
+    fn has_options(&self) -> bool {
+        self.login_view.is_some()
+            || self.refresh_view.is_some()
+            || self.json.is_present()
+            || self.html.is_present()
+            || self.max_age.is_some()
+    }
 }
 
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut f: ItemFn = match syn::parse2(item.clone()) {
+    let mut f = match parse_fn(kind.name(), "an `async fn` request handler", &item) {
         Ok(f) => f,
-        Err(_) => {
-            let err = syn::Error::new_spanned(
-                &item,
-                format!("`#[{}]` goes on an `async fn` request handler", kind.name()),
-            )
-            .into_compile_error();
-            return quote!(#err #item);
+        Err(e) => {
+            let e = e.write_errors();
+            return quote!(#e #item);
         }
     };
     let mut acc = darling::Error::accumulator();
-    let args = acc
-        .handle(NestedMeta::parse_meta_list(args).map_err(darling::Error::from))
-        .and_then(|items| acc.handle(GuardArgs::from_list(&items)))
-        .unwrap_or_default();
-    validate(kind, &args, &f, &mut acc);
+    let model = parse_args(kind, args, &mut acc);
+    validate(kind, &model, &f, &mut acc);
     if let Err(errors) = acc.finish() {
         let errors = errors.write_errors();
         return quote!(#errors #f);
     }
-
+    let (rule_ty, rule_item) = rule(kind, &model, &f);
     let pv = private();
-    let rule = if has_options(&args) {
-        let rule_name = format_ident!("__{}_{}", kind.name(), f.sig.ident);
-        let vis = &f.vis;
-        let options = route_options(kind, &args);
-        let rule = quote! {
-            #[doc(hidden)]
-            #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
-            #vis enum #rule_name {}
-            #[automatically_derived]
-            impl #pv::RouteRule for #rule_name {
-                const OPTIONS: #pv::RouteOptions = #options;
-            }
-        };
-        (quote!(#rule_name), rule)
-    } else {
-        let name = match kind {
-            Kind::Login => quote!(#pv::LoginRequired),
-            Kind::Fresh => quote!(#pv::FreshLoginRequired),
-        };
-        (name, quote!())
-    };
-    let (rule_ty, rule_item) = rule;
     let guard: FnArg = syn::parse_quote!(_: #pv::Guard<#rule_ty>);
     f.sig.inputs.insert(0, guard);
     quote! {
@@ -97,33 +104,37 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     }
 }
 
-fn has_options(args: &GuardArgs) -> bool {
-    args.login_view.is_some()
-        || args.refresh_view.is_some()
-        || args.json.is_present()
-        || args.html.is_present()
-        || args.max_age.is_some()
+/// Parses the options; on errors, records them and returns the options that parsed.
+fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulator) -> Model {
+    let Some(items) = acc.handle(NestedMeta::parse_meta_list(args).map_err(darling::Error::from)) else {
+        return Model::default();
+    };
+    match kind {
+        Kind::Login => acc
+            .handle(LoginArgs::from_list(&items))
+            .map(|a| Model {
+                login_view: a.login_view,
+                json: a.json,
+                html: a.html,
+                ..Model::default()
+            })
+            .unwrap_or_default(),
+        Kind::Fresh => acc
+            .handle(FreshArgs::from_list(&items))
+            .map(|a| Model {
+                login_view: a.login_view,
+                refresh_view: a.refresh_view,
+                json: a.json,
+                html: a.html,
+                max_age: a.max_age,
+            })
+            .unwrap_or_default(),
+    }
 }
 
-fn validate(kind: Kind, args: &GuardArgs, f: &ItemFn, acc: &mut darling::error::Accumulator) {
+fn validate(kind: Kind, model: &Model, f: &ItemFn, acc: &mut darling::error::Accumulator) {
     let name = kind.name();
-    if f.sig.asyncness.is_none() {
-        acc.push(
-            darling::Error::custom(format!(
-                "`#[{name}]` handlers must be `async`: write `async fn {}`",
-                f.sig.ident
-            ))
-            .with_span(&f.sig.fn_token),
-        );
-    }
-    if let Some(FnArg::Receiver(recv)) = f.sig.inputs.first() {
-        acc.push(
-            darling::Error::custom(format!(
-                "`#[{name}]` goes on a free handler function, not a method: remove `self`"
-            ))
-            .with_span(recv),
-        );
-    }
+    check_async_free_fn(acc, name, f);
     if f.sig.inputs.len() >= 16 {
         acc.push(
             darling::Error::custom(format!(
@@ -132,69 +143,59 @@ fn validate(kind: Kind, args: &GuardArgs, f: &ItemFn, acc: &mut darling::error::
             .with_span(&f.sig.inputs),
         );
     }
-    for view in [&args.login_view, &args.refresh_view].into_iter().flatten() {
-        let ok = view.starts_with('/') || view.starts_with("http://") || view.starts_with("https://");
-        if !ok || view.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            acc.push(
-                darling::Error::custom(format!(
-                    "`{}` is not a URL: give a path starting with `/` (for example \"/login\") or an absolute http(s) URL",
-                    view.as_str()
-                ))
-                .with_span(&view.span()),
-            );
-        }
-    }
-    if args.json.is_present() && args.html.is_present() {
+    if model.json.is_present() && model.html.is_present() {
         acc.push(
-            darling::Error::custom("choose one of `json` and `html`, not both").with_span(&args.html.span()),
+            darling::Error::custom("choose one of `json` (answer 401 with JSON) and `html` (redirect to the login view), not both")
+                .with_span(&model.html.span()),
         );
-    }
-    if kind == Kind::Login {
-        if let Some(v) = &args.refresh_view {
-            acc.push(
-                darling::Error::custom("`refresh_view` only applies to `#[fresh_login_required]`")
-                    .with_span(&v.span()),
-            );
-        }
-        if let Some(v) = &args.max_age {
-            acc.push(
-                darling::Error::custom("`max_age` only applies to `#[fresh_login_required]`")
-                    .with_span(&v.span()),
-            );
-        }
-    }
-    if let Some(max_age) = &args.max_age
-        && parse_secs(max_age).is_none()
-    {
-        acc.push(
-                darling::Error::custom(format!(
-                    "`{}` is not a duration: write a positive number followed by s, m, h, d or w, for example \"15m\"",
-                    max_age.as_str()
-                ))
-                .with_span(&max_age.span()),
-            );
     }
 }
 
-fn route_options(kind: Kind, args: &GuardArgs) -> TokenStream {
+/// The rule type named in `Guard<...>`, and the hidden item that defines it when the route has
+/// options.
+fn rule(kind: Kind, model: &Model, f: &ItemFn) -> (TokenStream, TokenStream) {
+    let pv = private();
+    if !model.has_options() {
+        let name = match kind {
+            Kind::Login => quote!(#pv::LoginRequired),
+            Kind::Fresh => quote!(#pv::FreshLoginRequired),
+        };
+        return (name, quote!());
+    }
+    let rule_name = format_ident!("__{}_{}", kind.name(), f.sig.ident);
+    let vis = &f.vis;
+    let options = route_options(kind, model);
+    let item = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
+        #vis enum #rule_name {}
+        #[automatically_derived]
+        impl #pv::RouteRule for #rule_name {
+            const OPTIONS: #pv::RouteOptions = #options;
+        }
+    };
+    (quote!(#rule_name), item)
+}
+
+fn route_options(kind: Kind, model: &Model) -> TokenStream {
     let pv = private();
     let fresh = kind == Kind::Fresh;
-    let opt_str = |v: &Option<SpannedValue<String>>| match v {
-        Some(s) => {
-            let s = s.as_str();
+    let view = |v: &Option<View>| match v {
+        Some(View(text)) => {
+            let s = &text.value;
             quote!(#pv::Some(#s))
         }
         None => quote!(#pv::None),
     };
-    let login_view = opt_str(&args.login_view);
-    let refresh_view = opt_str(&args.refresh_view);
-    let max_age = match args.max_age.as_ref().and_then(|m| parse_secs(m)) {
-        Some(secs) => quote!(#pv::Some(#secs)),
+    let login_view = view(&model.login_view);
+    let refresh_view = view(&model.refresh_view);
+    let max_age = match model.max_age {
+        Some(Seconds { secs }) => quote!(#pv::Some(#secs)),
         None => quote!(#pv::None),
     };
-    let flavour = if args.json.is_present() {
+    let flavour = if model.json.is_present() {
         quote!(#pv::Flavour::Json)
-    } else if args.html.is_present() {
+    } else if model.html.is_present() {
         quote!(#pv::Flavour::Html)
     } else {
         quote!(#pv::Flavour::Inherit)

@@ -5,11 +5,13 @@
 //! expand. Errors are spanned at the offending token and the annotated item is always emitted
 //! again, so one mistake gives one error.
 
+mod args;
 mod duration;
 mod guard;
 mod loader;
 mod paths;
 mod request_loader;
+mod signature;
 mod user_mixin;
 
 use proc_macro::TokenStream;

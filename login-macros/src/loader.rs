@@ -1,205 +1,135 @@
 //! `#[user_loader]`: check the function's shape, then implement `UserLoader` for the user type
 //! it returns.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
+use syn::{FnArg, ItemFn, Type};
 
 use crate::paths::{private, runtime};
+use crate::signature::{
+    check_async_free_fn, check_extractors_by_value, check_not_generic, no_args, param_types, parse_fn,
+    user_type,
+};
 
-/// Collects `syn` errors and reports them all at once.
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
+const NAME: &str = "user_loader";
 
-impl Errors {
-    pub(crate) fn push(&mut self, span: impl Spanned, message: impl std::fmt::Display) {
-        let err = syn::Error::new(span.span(), message);
-        match &mut self.0 {
-            Some(all) => all.combine(err),
-            None => self.0 = Some(err),
-        }
-    }
-    pub(crate) fn push_at(&mut self, span: Span, message: impl std::fmt::Display) {
-        let err = syn::Error::new(span, message);
-        match &mut self.0 {
-            Some(all) => all.combine(err),
-            None => self.0 = Some(err),
-        }
-    }
-    pub(crate) fn finish(self) -> Result<(), syn::Error> {
-        self.0.map_or(Ok(()), Err)
-    }
-}
-
-/// Rejects arguments on a macro that takes none.
-pub(crate) fn no_args(errors: &mut Errors, macro_name: &str, args: &TokenStream) {
-    if !args.is_empty() {
-        errors.push(
-            args,
-            format!("`#[{macro_name}]` takes no arguments: remove `({args})`"),
-        );
-    }
-}
-
-/// The checks every loader function shares: async, no generics, no `self`.
-pub(crate) fn check_signature(errors: &mut Errors, macro_name: &str, f: &ItemFn) {
-    if f.sig.asyncness.is_none() {
-        errors.push(
-            f.sig.fn_token,
-            format!(
-                "`#[{macro_name}]` functions must be `async`: write `async fn {}`",
-                f.sig.ident
-            ),
-        );
-    }
-    if !f.sig.generics.params.is_empty() || f.sig.generics.where_clause.is_some() {
-        errors.push(
-            &f.sig.generics,
-            format!("`#[{macro_name}]` functions cannot be generic: name the concrete user type and extractor types"),
-        );
-    }
-    if let Some(FnArg::Receiver(recv)) = f.sig.inputs.first() {
-        errors.push(
-            recv,
-            format!("`#[{macro_name}]` goes on a free function, not a method: remove `self`"),
-        );
-    }
-    if let Some(variadic) = &f.sig.variadic {
-        errors.push(
-            variadic,
-            format!("`#[{macro_name}]` functions cannot be variadic"),
-        );
-    }
-}
-
-/// The `U` of a `-> Option<U>` or `-> Result<Option<U>, E>` return type.
-pub(crate) fn user_type(errors: &mut Errors, macro_name: &str, output: &ReturnType) -> Option<Type> {
-    let found = match output {
-        ReturnType::Type(_, ty) => option_inner(ty).or_else(|| result_ok(ty).and_then(option_inner)),
-        ReturnType::Default => None,
-    };
-    if found.is_none() {
-        let message = format!(
-            "`#[{macro_name}]` functions must return `Option<User>` or `Result<Option<User>, E>`: `None` means no such user"
-        );
-        match output {
-            ReturnType::Type(_, ty) => errors.push(ty, message),
-            ReturnType::Default => errors.push(output, message),
-        }
-    }
-    found.cloned()
-}
-
-fn generic_args<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
-fn option_inner(ty: &Type) -> Option<&Type> {
-    match generic_args(ty, "Option")?.as_slice() {
-        [inner] => Some(inner),
-        _ => None,
-    }
-}
-
-fn result_ok(ty: &Type) -> Option<&Type> {
-    match generic_args(ty, "Result")?.as_slice() {
-        [ok, _] => Some(ok),
-        _ => None,
-    }
-}
-
-/// The parameter types of `f`, in order (receivers skipped).
-pub(crate) fn param_types(f: &ItemFn) -> Vec<&Type> {
-    f.sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(t) => Some(&*t.ty),
-            FnArg::Receiver(_) => None,
-        })
-        .collect()
+/// A validated loader: the function, its user type, its id type and its extractor types.
+struct Model<'a> {
+    f: &'a ItemFn,
+    user: Type,
+    id: &'a Type,
+    extractors: Vec<&'a Type>,
 }
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let f: ItemFn = match syn::parse2(item.clone()) {
+    let f = match parse_fn(
+        NAME,
+        "an `async fn` that takes the user's id and returns `Option<User>`",
+        &item,
+    ) {
         Ok(f) => f,
-        Err(_) => {
-            let err = syn::Error::new_spanned(
-                &item,
-                "`#[user_loader]` goes on an `async fn` that takes the user's id and returns `Option<User>`",
-            );
-            let err = err.into_compile_error();
-            return quote!(#err #item);
+        Err(e) => {
+            let e = e.write_errors();
+            return quote!(#e #item);
         }
     };
-    let mut errors = Errors::default();
-    no_args(&mut errors, "user_loader", &args);
-    check_signature(&mut errors, "user_loader", &f);
-    let user = user_type(&mut errors, "user_loader", &f.sig.output);
-    let params = param_types(&f);
-    if params.is_empty() && !matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_))) {
-        errors.push_at(
-            f.sig.paren_token.span.join(),
-            "`#[user_loader]` functions take the user's id as their first parameter, for example `id: String`",
+    match validate(&args, &f) {
+        Ok(model) => expand_model(&model),
+        Err(e) => {
+            let e = e.write_errors();
+            quote!(#e #f)
+        }
+    }
+}
+
+fn validate<'a>(args: &TokenStream, f: &'a ItemFn) -> darling::Result<Model<'a>> {
+    let mut acc = darling::Error::accumulator();
+    no_args(&mut acc, NAME, args);
+    check_async_free_fn(&mut acc, NAME, f);
+    check_not_generic(&mut acc, NAME, f);
+    let user = user_type(&mut acc, NAME, &f.sig.output);
+    let params = param_types(f);
+    let is_method = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
+    if params.is_empty() && !is_method {
+        acc.push(
+            darling::Error::custom(format!(
+                "`#[{NAME}]` functions take the user's id as their first parameter: write `async fn {}(id: String)` (with the type of the user's id field)",
+                f.sig.ident
+            ))
+            .with_span(&f.sig.paren_token.span.join()),
         );
     }
-    if let Err(e) = errors.finish() {
-        let e = e.into_compile_error();
-        return quote!(#e #f);
+    if let Some((_, extractors)) = params.split_first() {
+        check_extractors_by_value(&mut acc, extractors);
     }
-    let Some(user) = user else { return quote!(#f) };
+    acc.finish()?;
+    match (user, params.split_first()) {
+        (Some(user), Some((id, extractors))) => Ok(Model {
+            f,
+            user,
+            id,
+            extractors: extractors.to_vec(),
+        }),
+        _ => Err(
+            darling::Error::custom(format!("`#[{NAME}]` needs an id parameter and a user type"))
+                .with_span(&f.sig.ident),
+        ),
+    }
+}
+
+fn expand_model(model: &Model<'_>) -> TokenStream {
     let rt = runtime();
     let pv = private();
+    let Model { f, user, id, .. } = model;
     let name = &f.sig.ident;
-    let id_ty = params[0];
-    let extras: Vec<_> = params[1..]
+    let extras: Vec<_> = model
+        .extractors
         .iter()
         .enumerate()
         .map(|(i, ty)| (format_ident!("__login_arg{}", i), *ty))
         .collect();
     let extract = extras.iter().map(|(var, ty)| {
         quote_spanned! {ty.span()=>
-            let #var = #pv::extract::<#ty>(__req).await?;
+            let #var = <#ty as #pv::LoaderArg>::extract(__req).await?;
         }
     });
     let vars = extras.iter().map(|(var, _)| var);
-    let id_check = quote_spanned! {id_ty.span()=>
-        const _: () = #pv::assert_id_type::<#user, #id_ty>();
+    // One check, with each type argument spanned at the user's own token (the return type's
+    // user, the id parameter's type), and an impl that is conditional on the same bounds (a
+    // `for<'a>` bound is only checked where the impl is used), so a mistake gives one error.
+    let user_arg = quote_spanned!(user.span()=> #user);
+    let id_arg_ty = quote_spanned!(id.span()=> #id);
+    let check = quote_spanned! {user.span()=>
+        #[doc(hidden)]
+        const _: () = #pv::assert_user_loader::<#user_arg, #id_arg_ty>();
     };
+    let bounds = quote! {
+        for<'__login> #user_arg: #rt::UserMixin,
+        for<'__login> #id_arg_ty: #pv::IdParam<<#user as #rt::UserMixin>::Id>,
+    };
+    let id_arg = quote_spanned! {id.span()=>
+        <#id as #pv::IdParam<<#user as #rt::UserMixin>::Id>>::from_user_id(__id)
+    };
+    let impl_span = f.sig.ident.span();
+    let impl_header = quote_spanned!(impl_span=> impl #rt::UserLoader for #user);
     quote! {
         #f
 
+        #check
+
         #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl #rt::UserLoader for #user {
+        #[allow(unused_qualifications, unused_lifetimes)]
+        #impl_header where #bounds {
             fn load_user(
                 __id: <#user as #rt::UserMixin>::Id,
                 __req: &#pv::HttpRequest,
             ) -> #rt::LocalBoxFuture<'_, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
                 #pv::Box::pin(async move {
                     #(#extract)*
-                    #pv::IntoLoadResult::into_load_result(#name(__id, #(#vars),*).await)
+                    #pv::IntoLoadResult::into_load_result(#name(#id_arg, #(#vars),*).await)
                 })
             }
         }
-
-        #id_check
     }
 }

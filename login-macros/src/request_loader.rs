@@ -5,38 +5,36 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{ItemFn, Type};
 
-use crate::loader::{Errors, check_signature, no_args, param_types, user_type};
 use crate::paths::{private, runtime};
+use crate::signature::{
+    check_async_free_fn, check_extractors_by_value, check_not_generic, no_args, param_types, parse_fn,
+    user_type,
+};
+
+const NAME: &str = "request_loader";
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let f: ItemFn = match syn::parse2(item.clone()) {
+    let f = match parse_fn(
+        NAME,
+        "an `async fn` whose parameters are extractors (such as `req: HttpRequest`) and that returns `Option<User>`",
+        &item,
+    ) {
         Ok(f) => f,
-        Err(_) => {
-            let err = syn::Error::new_spanned(
-                &item,
-                "`#[request_loader]` goes on an `async fn` whose parameters are extractors (such as `HttpRequest`) and that returns `Option<User>`",
-            )
-            .into_compile_error();
-            return quote!(#err #item);
+        Err(e) => {
+            let e = e.write_errors();
+            return quote!(#e #item);
         }
     };
-    let mut errors = Errors::default();
-    no_args(&mut errors, "request_loader", &args);
-    check_signature(&mut errors, "request_loader", &f);
-    let user = user_type(&mut errors, "request_loader", &f.sig.output);
+    let mut acc = darling::Error::accumulator();
+    no_args(&mut acc, NAME, &args);
+    check_async_free_fn(&mut acc, NAME, &f);
+    check_not_generic(&mut acc, NAME, &f);
+    let user = user_type(&mut acc, NAME, &f.sig.output);
     let params = param_types(&f);
-    for ty in &params {
-        if let Type::Reference(r) = ty {
-            errors.push(
-                r,
-                "request loader parameters are extractors taken by value: write `req: HttpRequest`, not `&HttpRequest`",
-            );
-        }
-    }
-    if let Err(e) = errors.finish() {
-        let e = e.into_compile_error();
+    check_extractors_by_value(&mut acc, &params);
+    if let Err(e) = acc.finish() {
+        let e = e.write_errors();
         return quote!(#e #f);
     }
     let Some(user) = user else { return quote!(#f) };
@@ -45,12 +43,15 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let name = &f.sig.ident;
     let vis = &f.vis;
     let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    // The function moves inside the trait method, where a `pub` would be meaningless.
+    let mut inner = f.clone();
+    inner.vis = syn::Visibility::Inherited;
     let vars: Vec<_> = (0..params.len())
         .map(|i| format_ident!("__login_arg{}", i))
         .collect();
     let extract = params.iter().zip(&vars).map(|(ty, var)| {
         quote_spanned! {ty.span()=>
-            let #var = #pv::extract::<#ty>(__req).await?;
+            let #var = <#ty as #pv::LoaderArg>::extract(__req).await?;
         }
     });
     quote! {
@@ -68,7 +69,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 &'__login self,
                 __req: &'__login #pv::HttpRequest,
             ) -> #rt::LocalBoxFuture<'__login, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
-                #f
+                #inner
                 #pv::Box::pin(async move {
                     #(#extract)*
                     #pv::IntoLoadResult::into_load_result(#name(#(#vars),*).await)

@@ -1,31 +1,28 @@
-//! `#[derive(UserMixin)]`: parse the struct, find the id, active and auth-hash fields, expand
-//! to an `impl UserMixin`.
+//! `#[derive(UserMixin)]`: parse the struct (shape, then each field's `#[user(...)]` with
+//! darling), validate it into a [`Model`] (which field is the id, which is `active`, which is the
+//! auth hash), expand to an `impl UserMixin`.
 
-use darling::util::Flag;
-use darling::{FromDeriveInput, FromField, ast};
+use darling::FromField;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident, Type};
+use syn::{Data, DeriveInput, Fields, Ident, Type};
 
-use crate::paths::runtime;
+use crate::args::Switch;
+use crate::paths::{private, runtime};
 
-#[derive(FromDeriveInput)]
-#[darling(attributes(user), supports(struct_named))]
-struct UserInput {
-    ident: Ident,
-    generics: syn::Generics,
-    data: ast::Data<(), UserField>,
-}
-
+/// One field and its `#[user(...)]` keys.
 #[derive(FromField)]
 #[darling(attributes(user))]
 struct UserField {
     ident: Option<Ident>,
     ty: Type,
-    id: Flag,
-    active: Flag,
-    auth_hash: Flag,
+    #[darling(default)]
+    id: Switch,
+    #[darling(default)]
+    active: Switch,
+    #[darling(default)]
+    auth_hash: Switch,
 }
 
 /// The fields the impl reads.
@@ -40,37 +37,89 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         Ok(d) => d,
         Err(e) => return e.into_compile_error(),
     };
-    let parsed = match UserInput::from_derive_input(&derive) {
-        Ok(p) => p,
+    let fields = match parse(&derive) {
+        Ok(fields) => fields,
         Err(e) => return with_fallback(&derive, e.write_errors()),
     };
-    match validate(&parsed) {
-        Ok(model) => impl_user_mixin(&parsed, &model),
+    match validate(&derive.ident, &fields) {
+        Ok(model) => impl_user_mixin(&derive, &model),
         Err(e) => with_fallback(&derive, e.write_errors()),
     }
 }
 
-fn validate(input: &UserInput) -> darling::Result<Model<'_>> {
-    let mut acc = darling::Error::accumulator();
-    let fields = match &input.data {
-        ast::Data::Struct(fields) => &fields.fields,
-        ast::Data::Enum(_) => {
-            return Err(darling::Error::custom(
-                "`UserMixin` can only be derived for a struct with named fields",
-            )
-            .with_span(&input.ident));
+/// Checks the shape of the type and parses the `#[user(...)]` keys of every field, collecting
+/// every error.
+fn parse(derive: &DeriveInput) -> darling::Result<Vec<UserField>> {
+    let name = &derive.ident;
+    let example = format!("`struct {name} {{ id: String, ... }}`");
+    let fields = match &derive.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => named,
+            Fields::Unnamed(unnamed) => {
+                return Err(darling::Error::custom(format!(
+                    "`UserMixin` needs named fields, and `{name}` is a tuple struct: name its fields, as in {example}"
+                ))
+                .with_span(&unnamed.paren_token.span.join()));
+            }
+            Fields::Unit => {
+                return Err(darling::Error::custom(format!(
+                    "`UserMixin` needs a struct with an id field, and `{name}` has no fields: write {example}"
+                ))
+                .with_span(name));
+            }
+        },
+        Data::Enum(e) => {
+            return Err(darling::Error::custom(format!(
+                "`UserMixin` can only be derived for a struct with named fields, not for an enum: write {example}, with the variants in a field if needed"
+            ))
+            .with_span(&e.enum_token));
+        }
+        Data::Union(u) => {
+            return Err(darling::Error::custom(format!(
+                "`UserMixin` can only be derived for a struct with named fields, not for a union: write {example}"
+            ))
+            .with_span(&u.union_token));
         }
     };
-    let marked = |pick: fn(&UserField) -> &Flag| fields.iter().filter(move |f| pick(f).is_present());
-
-    let explicit_ids: Vec<_> = marked(|f| &f.id).collect();
-    for extra in explicit_ids.iter().skip(1) {
+    let mut acc = darling::Error::accumulator();
+    for attr in derive.attrs.iter().filter(|a| a.path().is_ident("user")) {
         acc.push(
-            darling::Error::custom("only one field can be `#[user(id)]`: remove this one or the first")
-                .with_span(&extra.id.span()),
+            darling::Error::custom(
+                "`#[user(...)]` goes on a field, not on the struct: put `#[user(id)]`, `#[user(active)]` or `#[user(auth_hash)]` on the field it describes",
+            )
+            .with_span(attr),
         );
     }
-    let id = explicit_ids.first().copied().or_else(|| {
+    let parsed: Vec<UserField> = fields
+        .named
+        .iter()
+        .filter_map(|f| acc.handle(UserField::from_field(f)))
+        .collect();
+    acc.finish_with(parsed)
+}
+
+/// Picks the id, active and auth-hash fields; every mistake is reported at once.
+fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<'a>> {
+    let mut acc = darling::Error::accumulator();
+    let mut single = |key: &str, pick: fn(&UserField) -> &Switch| {
+        let marked: Vec<&UserField> = fields.iter().filter(|f| pick(f).is_present()).collect();
+        if let [first, rest @ ..] = marked.as_slice() {
+            for extra in rest {
+                acc.push(
+                    darling::Error::custom(format!(
+                        "only one field can be `#[user({key})]`, and `{}` already is: remove this one",
+                        display_ident(first)
+                    ))
+                    .with_span(&pick(extra).span()),
+                );
+            }
+        }
+        marked.first().copied()
+    };
+    let explicit_id = single("id", |f| &f.id);
+    let active = single("active", |f| &f.active);
+    let auth_hash = single("auth_hash", |f| &f.auth_hash);
+    let id = explicit_id.or_else(|| {
         fields
             .iter()
             .find(|f| f.ident.as_ref().is_some_and(|i| i == "id"))
@@ -78,58 +127,66 @@ fn validate(input: &UserInput) -> darling::Result<Model<'_>> {
     if id.is_none() {
         acc.push(
             darling::Error::custom(format!(
-                "`{}` has no id field: add a field named `id`, or mark the field that identifies the user with `#[user(id)]`",
-                input.ident
+                "`{name}` has no id field: add a field named `id`, or mark the field that identifies the user with `#[user(id)]`"
             ))
-            .with_span(&input.ident),
+            .with_span(name),
         );
     }
-
-    let single = |acc: &mut darling::error::Accumulator, name: &str, pick: fn(&UserField) -> &Flag| {
-        let all: Vec<&UserField> = marked(pick).collect();
-        for extra in all.iter().skip(1) {
-            acc.push(
-                darling::Error::custom(format!("only one field can be `#[user({name})]`"))
-                    .with_span(&pick(extra).span()),
-            );
-        }
-        all.first().copied()
-    };
-    let active = single(&mut acc, "active", |f| &f.active);
-    let auth_hash = single(&mut acc, "auth_hash", |f| &f.auth_hash);
-
     if let Some(active) = active
         && !is_bool(&active.ty)
     {
         acc.push(
-            darling::Error::custom(
-                "`#[user(active)]` must be on a `bool` field: `is_active` returns it as is",
-            )
+            darling::Error::custom(format!(
+                "`#[user(active)]` must be on a `bool` field (`is_active` returns it), and `{}` is not a `bool`: compute the flag in a `bool` field, or implement `UserMixin::is_active` by hand",
+                display_ident(active)
+            ))
             .with_span(&active.ty),
         );
     }
     acc.finish()?;
-    let Some(id) = id else {
-        return Err(darling::Error::custom("no id field").with_span(&input.ident));
-    };
-    Ok(Model {
-        id,
-        active,
-        auth_hash,
-    })
+    match id {
+        Some(id) => Ok(Model {
+            id,
+            active,
+            auth_hash,
+        }),
+        None => Err(darling::Error::custom("no id field").with_span(name)),
+    }
+}
+
+fn display_ident(field: &UserField) -> String {
+    field.ident.as_ref().map_or_else(String::new, Ident::to_string)
 }
 
 fn is_bool(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("bool"))
+    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "bool" && s.arguments.is_none()))
 }
 
-fn impl_user_mixin(input: &UserInput, model: &Model<'_>) -> TokenStream {
+fn impl_user_mixin(derive: &DeriveInput, model: &Model<'_>) -> TokenStream {
     let rt = runtime();
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let pv = private();
+    let ident = &derive.ident;
+    let (impl_generics, ty_generics, where_clause) = derive.generics.split_for_impl();
     let id_ty = &model.id.ty;
     let id_field = &model.id.ident;
-    let id_type = quote_spanned!(id_ty.span()=> type Id = #id_ty;);
+    // For a non-generic user, check the id type with our own message (spanned at the field's
+    // type), and make the impl conditional on it so rustc does not repeat the error in its own
+    // words. A `for<'a>` bound is not checked where it is written, only where the impl is used.
+    let id_check = if derive.generics.params.is_empty() {
+        Some(quote_spanned! {id_ty.span()=>
+            #[doc(hidden)]
+            const _: () = #pv::assert_user_id::<#id_ty>();
+        })
+    } else {
+        None
+    };
+    let id_bound = id_check.as_ref().map(|_| {
+        let clause = quote_spanned!(id_ty.span()=> for<'__login> #id_ty: #pv::UserId);
+        match where_clause {
+            Some(w) if !w.predicates.is_empty() => quote!(, #clause),
+            _ => quote!(where #clause),
+        }
+    });
     let active = model.active.map(|f| {
         let field = &f.ident;
         quote! {
@@ -141,20 +198,21 @@ fn impl_user_mixin(input: &UserInput, model: &Model<'_>) -> TokenStream {
     let auth_hash = model.auth_hash.map(|f| {
         let field = &f.ident;
         let ty = &f.ty;
-        let as_bytes =
-            quote_spanned!(ty.span()=> <#ty as ::core::convert::AsRef<[u8]>>::as_ref(&self.#field));
+        let bytes = quote_spanned!(ty.span()=> <#ty as #pv::AuthHashField>::auth_hash_bytes(&self.#field));
         quote! {
-            fn auth_hash(&self) -> ::core::option::Option<&[u8]> {
-                ::core::option::Option::Some(#as_bytes)
+            fn auth_hash(&self) -> #pv::Option<&[u8]> {
+                #pv::Some(#bytes)
             }
         }
     });
     quote! {
+        #id_check
+
         #[automatically_derived]
-        #[allow(unused_qualifications)]
-        impl #impl_generics #rt::UserMixin for #ident #ty_generics #where_clause {
-            #id_type
-            fn get_id(&self) -> &#id_ty {
+        #[allow(unused_qualifications, unused_lifetimes)]
+        impl #impl_generics #rt::UserMixin for #ident #ty_generics #where_clause #id_bound {
+            type Id = #id_ty;
+            fn get_id(&self) -> &Self::Id {
                 &self.#id_field
             }
             #active
@@ -164,22 +222,99 @@ fn impl_user_mixin(input: &UserInput, model: &Model<'_>) -> TokenStream {
 }
 
 /// The errors plus a stand-in impl, so code that uses the type as a user does not pile more
-/// errors on top of the real one.
+/// errors on top of the real one. Unions and generic types get no stand-in.
 fn with_fallback(derive: &DeriveInput, errors: TokenStream) -> TokenStream {
-    let rt = runtime();
-    let ident = &derive.ident;
-    let (impl_generics, ty_generics, where_clause) = derive.generics.split_for_impl();
-    if matches!(derive.data, syn::Data::Union(_)) || !derive.generics.params.is_empty() {
+    if matches!(derive.data, Data::Union(_)) || !derive.generics.params.is_empty() {
         return errors;
     }
+    let rt = runtime();
+    let pv = private();
+    let ident = &derive.ident;
     quote! {
         #errors
         #[automatically_derived]
-        impl #impl_generics #rt::UserMixin for #ident #ty_generics #where_clause {
-            type Id = ::std::string::String;
-            fn get_id(&self) -> &::std::string::String {
-                ::core::unreachable!()
+        impl #rt::UserMixin for #ident {
+            type Id = #pv::String;
+            fn get_id(&self) -> &#pv::String {
+                &#pv::NO_ID
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    fn errors(input: syn::DeriveInput) -> Vec<String> {
+        let fields = match super::parse(&input) {
+            Ok(fields) => fields,
+            Err(e) => return e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        match super::validate(&input.ident, &fields) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_id_defaults_to_the_field_named_id() {
+        assert!(
+            errors(parse_quote!(
+                struct User {
+                    id: u64,
+                    name: String,
+                }
+            ))
+            .is_empty()
+        );
+        assert!(
+            errors(parse_quote!(
+                struct User {
+                    #[user(id)]
+                    email: String,
+                    #[user(active)]
+                    on: bool,
+                }
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_field_mistake_is_reported_at_once() {
+        let all = errors(parse_quote! {
+            struct User {
+                #[user(id)] a: String,
+                #[user(id)] b: String,
+                #[user(active)] c: u8,
+                #[user(atcive)] d: bool,
+            }
+        });
+        assert_eq!(all.len(), 1, "unknown keys stop before validation: {all:?}");
+        assert!(all[0].contains("Did you mean `active`?"), "{all:?}");
+        let all = errors(parse_quote! {
+            struct User {
+                #[user(id)] a: String,
+                #[user(id)] b: String,
+                #[user(active)] c: u8,
+            }
+        });
+        assert_eq!(all.len(), 2, "{all:?}");
+    }
+
+    #[test]
+    fn struct_level_keys_are_pointed_at_the_fields() {
+        let all = errors(parse_quote!(
+            #[user(id = "email")]
+            struct User {
+                email: String,
+            }
+        ));
+        assert!(
+            all.iter()
+                .any(|e| e.contains("goes on a field, not on the struct")),
+            "{all:?}"
+        );
     }
 }

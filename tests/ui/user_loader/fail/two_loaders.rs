@@ -1,0 +1,18 @@
+use login_runtime::{UserMixin, user_loader};
+
+#[derive(Clone, UserMixin)]
+struct User {
+    id: String,
+}
+
+#[user_loader]
+async fn load_user(id: String) -> Option<User> {
+    Some(User { id })
+}
+
+#[user_loader]
+async fn load_user_again(id: String) -> Option<User> {
+    Some(User { id })
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use login_runtime::UserMixin;
+
+#[derive(UserMixin)]
+struct User {
+    id: String,
+    #[user(active)]
+    status: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use login_runtime::UserMixin;
+
+#[derive(UserMixin)]
+struct User(String);
+
+fn main() {}

@@ -1,0 +1,9 @@
+use login_runtime::UserMixin;
+
+#[derive(UserMixin)]
+#[user(id = "email")]
+struct User {
+    email: String,
+}
+
+fn main() {}
