@@ -1,0 +1,192 @@
+//! The database: an SQLite pool, the migrations, the `User` model and every query the app runs.
+//!
+//! Queries are plain strings checked at run time (`sqlx::query`), so building the app needs no
+//! database and no `DATABASE_URL`. The migrations in `migrations/` are compiled into the binary
+//! and applied at start-up, so the binary runs from any directory.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use login_runtime::UserMixin;
+use sqlx::Row;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
+
+/// The migrations, in order. Add a line here when you add a file to `migrations/`.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "create users",
+    include_str!("../migrations/0001_create_users.sql"),
+)];
+
+/// A registered user, as stored in the `users` table.
+///
+/// `#[derive(UserMixin)]` makes it something `login-runtime` can log in: `id` is the user id
+/// kept in the session and the remember cookie, and `password_hash` is the auth hash, so
+/// changing the password ends every other session and remember cookie of the user.
+#[derive(Clone, Debug, UserMixin)]
+pub struct User {
+    /// The primary key.
+    pub id: i64,
+    /// The login name, unique without regard to case.
+    pub username: String,
+    /// The Argon2id hash of the password (a PHC string).
+    #[user(auth_hash)]
+    pub password_hash: String,
+    /// Whether the user has created an API token.
+    pub has_api_token: bool,
+}
+
+impl User {
+    fn from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
+        Ok(User {
+            id: row.try_get("id")?,
+            username: row.try_get("username")?,
+            password_hash: row.try_get("password_hash")?,
+            has_api_token: row.try_get("has_api_token")?,
+        })
+    }
+}
+
+/// `SELECT` of every `User` column, with a `WHERE` clause.
+macro_rules! select_user {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, username, password_hash, api_token_hash IS NOT NULL AS has_api_token FROM users WHERE ",
+            $where
+        )
+    };
+}
+
+/// Registration failed because the name is taken (the `UNIQUE` constraint said so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsernameTaken;
+
+/// A handle on the database, cheap to clone into every worker.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: SqlitePool,
+}
+
+impl Db {
+    /// Opens the database at `url` (`sqlite::memory:`, `sqlite://app.db`, ...), creating the
+    /// file if needed, and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let pool = if in_memory {
+            // An in-memory database lives as long as one of its connections: keep exactly one,
+            // forever.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await?
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options.journal_mode(SqliteJournalMode::Wal))
+                .await?
+        };
+        let db = Db { pool };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    sqlx::SqlSafeStr::into_sql_str(sql),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations)
+            .run(&self.pool)
+            .await
+            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+    }
+
+    /// Inserts a user; `Ok(Err(UsernameTaken))` when the name is already registered.
+    pub async fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<Result<User, UsernameTaken>, sqlx::Error> {
+        let inserted = sqlx::query("INSERT INTO users (username, password_hash) VALUES (?, ?) RETURNING id")
+            .bind(username)
+            .bind(password_hash)
+            .fetch_one(&self.pool)
+            .await;
+        match inserted {
+            Ok(row) => Ok(Ok(User {
+                id: row.try_get("id")?,
+                username: username.to_owned(),
+                password_hash: password_hash.to_owned(),
+                has_api_token: false,
+            })),
+            Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+                Ok(Err(UsernameTaken))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The user with this id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, sqlx::Error> {
+        let row = sqlx::query(select_user!("id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(User::from_row).transpose()
+    }
+
+    /// The user with this name (case-insensitive).
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, sqlx::Error> {
+        let row = sqlx::query(select_user!("username = ?"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(User::from_row).transpose()
+    }
+
+    /// The user whose API token hashes to `token_hash`.
+    pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>, sqlx::Error> {
+        let row = sqlx::query(select_user!("api_token_hash = ?"))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(User::from_row).transpose()
+    }
+
+    /// Replaces a user's password hash.
+    pub async fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores (or, with `None`, removes) the hash of a user's API token.
+    pub async fn set_api_token_hash(&self, id: i64, token_hash: Option<&str>) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE users SET api_token_hash = ? WHERE id = ?")
+            .bind(token_hash)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

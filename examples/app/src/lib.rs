@@ -1,0 +1,278 @@
+//! A complete web application built on `login-runtime`, the way Flask-Login tutorials build
+//! theirs: registration, login with "remember me", logout, a profile page, a settings page that
+//! asks for a fresh login, re-authentication, flashed messages, CSRF-protected forms, and a JSON
+//! API authenticated by bearer tokens. Users live in SQLite (sqlx), passwords are hashed with
+//! Argon2id, pages are minijinja templates.
+//!
+//! Run it with `cargo run -p login-example-app` and open <http://127.0.0.1:8000/>.
+//!
+//! The modules are meant to be copied:
+//!
+//! | module | what it does |
+//! |---|---|
+//! | `main.rs` | reads the environment, starts the server |
+//! | [`db`] | the pool, the migrations, the `User` model and its queries |
+//! | [`auth`] | the user and request loaders, Argon2 hashing, input rules, API tokens |
+//! | [`csrf`] | the signed double-submit CSRF token |
+//! | [`flash`] | flashed messages in a signed cookie |
+//! | [`render`] | the templates and the `Page` extractor |
+//! | [`routes`] | the handlers |
+
+pub mod auth;
+pub mod csrf;
+pub mod db;
+pub mod flash;
+pub mod render;
+pub mod routes;
+
+use std::net::SocketAddr;
+
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use hmac::{Hmac, Mac};
+use login_runtime::LoginManager;
+use sha2::Sha256;
+
+use crate::csrf::CsrfConfig;
+use crate::db::{Db, User};
+use crate::flash::{FlashConfig, Level};
+use crate::render::Templates;
+
+/// Where the app listens and what it connects to.
+#[derive(Clone)]
+pub struct Config {
+    /// The SQLite database: `sqlite::memory:` (the default; gone when the app stops) or a file
+    /// such as `sqlite://app.db`.
+    pub database_url: String,
+    /// The key that signs cookies and CSRF tokens; at least 32 bytes.
+    pub secret_key: Vec<u8>,
+    /// Whether cookies get the `Secure` flag (sent over HTTPS only). Keep it on in production;
+    /// it must be off to log in over plain `http://`, as on a development machine.
+    pub secure_cookies: bool,
+    /// The address to listen on.
+    pub host: String,
+    /// The port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// Worker threads; `None` for one per CPU core.
+    pub workers: Option<usize>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url)
+            .field("secret_key", &"<hidden>")
+            .field("secure_cookies", &self.secure_cookies)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Reads `DATABASE_URL`, `SECRET_KEY`, `SECURE_COOKIES`, `HOST` and `PORT` through `var`
+    /// (the process environment in `main`, a closure in tests). Returns the configuration and
+    /// warnings to print.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<(Config, Vec<String>), String> {
+        let mut warnings = Vec::new();
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            warnings.push(
+                "DATABASE_URL is not set: using an in-memory database, emptied at exit \
+                 (set DATABASE_URL=sqlite://app.db to keep the data)"
+                    .to_owned(),
+            );
+            "sqlite::memory:".to_owned()
+        });
+        let secret_key = match var("SECRET_KEY") {
+            Some(key) => key.into_bytes(),
+            None => {
+                let mut key = vec![0; 32];
+                getrandom::fill(&mut key).map_err(|e| format!("could not generate a SECRET_KEY: {e}"))?;
+                warnings.push(
+                    "SECRET_KEY is not set: using a random key, so logins end when the app restarts"
+                        .to_owned(),
+                );
+                key
+            }
+        };
+        let host = var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
+        let port = match var("PORT") {
+            Some(p) => p
+                .parse()
+                .map_err(|_| format!("PORT `{p}` is not a port number: use a number from 0 to 65535"))?,
+            None => 8000,
+        };
+        // Browsers ignore `Secure` cookies on plain http, so a login over http://127.0.0.1 would
+        // never stick. Default to `Secure` everywhere except loopback, where the app serves plain
+        // http for development; behind HTTPS in production, it is on.
+        let loopback = matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1");
+        let secure_cookies = match var("SECURE_COOKIES").as_deref().map(str::trim) {
+            None | Some("") => !loopback,
+            Some("1" | "true" | "on" | "yes") => true,
+            Some("0" | "false" | "off" | "no") => false,
+            Some(other) => return Err(format!("SECURE_COOKIES `{other}` is not `true` or `false`")),
+        };
+        Ok((
+            Config {
+                database_url,
+                secret_key,
+                secure_cookies,
+                host,
+                port,
+                workers: None,
+            },
+            warnings,
+        ))
+    }
+}
+
+/// Why the app could not start.
+#[derive(Debug)]
+pub struct StartError(String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Everything the app shares between workers, built once at start-up.
+#[derive(Clone)]
+pub struct Shared {
+    manager: LoginManager<User>,
+    db: web::Data<Db>,
+    templates: web::Data<Templates>,
+    csrf: web::Data<CsrfConfig>,
+    flash: web::Data<FlashConfig>,
+    dummy_hash: web::Data<routes::DummyHash>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("manager", &self.manager)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A key for one purpose, derived from the secret key, so the CSRF and flash signatures can
+/// never be confused with each other or with the login cookies.
+fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"login-example-app\0");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// The login manager of the app.
+pub fn login_manager(config: &Config) -> Result<LoginManager<User>, login_runtime::ConfigError> {
+    LoginManager::<User>::builder(&config.secret_key)
+        .login_view("/login")
+        .refresh_view("/reauth")
+        // Off only for plain http (see `Config::secure_cookies`).
+        .secure_cookies(config.secure_cookies)
+        .request_loader(auth::bearer_token)
+        .www_authenticate(r#"Bearer realm="login-example-app""#)
+        .login_message(Some("Please log in to access this page."), "info")
+        .refresh_message(Some("Please confirm your password to continue."), "info")
+        // The library hands its messages over instead of flashing them itself.
+        .on_message(|req, message, _response| {
+            flash::push(req, Level::from_category(&message.category), message.text.clone());
+        })
+        .build()
+}
+
+/// Connects to the database, applies the migrations, compiles the templates and builds the
+/// login manager.
+pub async fn prepare(config: &Config) -> Result<Shared, StartError> {
+    let manager = login_manager(config).map_err(|e| StartError(format!("SECRET_KEY: {e}")))?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| StartError(format!("DATABASE_URL `{}`: {e}", config.database_url)))?;
+    let templates = Templates::new().map_err(|e| StartError(format!("templates: {e}")))?;
+    let dummy_hash = auth::hash_password("not a real password".to_owned())
+        .await
+        .map_err(|e| StartError(e.to_string()))?;
+    Ok(Shared {
+        manager,
+        db: web::Data::new(db),
+        templates: web::Data::new(templates),
+        csrf: web::Data::new(CsrfConfig::new(
+            derive_key(&config.secret_key, "csrf"),
+            config.secure_cookies,
+        )),
+        flash: web::Data::new(FlashConfig::new(
+            derive_key(&config.secret_key, "flash"),
+            config.secure_cookies,
+        )),
+        dummy_hash: web::Data::new(routes::DummyHash(dummy_hash)),
+    })
+}
+
+/// The application: middleware, shared data and routes. Used by [`build`] and by tests that
+/// drive it in-process.
+pub fn app(
+    shared: Shared,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(shared.db)
+        .app_data(shared.templates)
+        .app_data(shared.csrf)
+        .app_data(shared.flash)
+        .app_data(shared.dummy_hash)
+        .app_data(routes::form_config())
+        .wrap(shared.manager)
+        .wrap(from_fn(flash::middleware))
+        .wrap(from_fn(csrf::middleware))
+        .configure(routes::configure)
+}
+
+/// A server bound to its address, not yet running: `.await` (or spawn) `server`.
+pub struct Running {
+    /// The server future; it also gives a handle to stop it.
+    pub server: Server,
+    /// The address it listens on (with the real port when 0 was asked).
+    pub addr: SocketAddr,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Prepares the app and binds the server to `config.host:config.port`.
+pub async fn build(config: Config) -> Result<Running, StartError> {
+    let shared = prepare(&config).await?;
+    let mut server = HttpServer::new(move || app(shared.clone()));
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind((config.host.as_str(), config.port))
+        .map_err(|e| StartError(format!("cannot listen on {}:{}: {e}", config.host, config.port)))?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| StartError(format!("{}:{} resolved to no address", config.host, config.port)))?;
+    Ok(Running {
+        server: server.run(),
+        addr,
+    })
+}

@@ -1,0 +1,36 @@
+//! Starts the example app: `cargo run -p login-example-app`, then open <http://127.0.0.1:8000/>.
+//!
+//! Environment: `DATABASE_URL` (default `sqlite::memory:`), `SECRET_KEY` (default: random, so
+//! logins end at restart), `HOST` (default `127.0.0.1`), `PORT` (default `8000`),
+//! `SECURE_COOKIES` (default: off on loopback, where the app serves plain http; on elsewhere).
+
+use std::process::ExitCode;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let (config, warnings) = match login_example_app::Config::from_vars(|name| std::env::var(name).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("login-example-app: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for warning in warnings {
+        eprintln!("login-example-app: warning: {warning}");
+    }
+    let running = match login_example_app::build(config).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("login-example-app: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("login-example-app: serving on http://{}/", running.addr);
+    match running.server.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("login-example-app: server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Templates: the minijinja environment (templates compiled into the binary from `templates/`)
+//! and [`Page`], the extractor every HTML handler renders with. It fills what the base template
+//! needs on every page: the current user, the CSRF token and the flashed messages.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use login_runtime::MaybeUser;
+use minijinja::value::Value;
+use minijinja::{Environment, context};
+
+use crate::csrf::CsrfToken;
+use crate::db::User;
+use crate::flash::Flash;
+
+/// Every template, by name. `.html` names are auto-escaped.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("register.html", include_str!("../templates/register.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("profile.html", include_str!("../templates/profile.html")),
+    ("reauth.html", include_str!("../templates/reauth.html")),
+    ("settings.html", include_str!("../templates/settings.html")),
+    ("not_found.html", include_str!("../templates/not_found.html")),
+];
+
+/// The compiled templates, shared by every worker as app data.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Compiles every template; an error names the template and the line.
+    pub fn new() -> Result<Templates, minijinja::Error> {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        Ok(Templates { env })
+    }
+
+    fn render(&self, name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates").finish_non_exhaustive()
+    }
+}
+
+/// What every page needs; take it as a handler argument and finish with [`Page::render`].
+pub struct Page {
+    templates: web::Data<Templates>,
+    user: Option<User>,
+    csrf: CsrfToken,
+    flash: Flash,
+    status: StatusCode,
+}
+
+impl Page {
+    /// The logged-in user, if any.
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_ref()
+    }
+
+    /// The logged-in user, to update what the page shows after a change.
+    pub fn user_mut(&mut self) -> Option<&mut User> {
+        self.user.as_mut()
+    }
+
+    /// The CSRF token of this browser, to verify a submitted form.
+    pub fn csrf(&self) -> &CsrfToken {
+        &self.csrf
+    }
+
+    /// The flashed messages of this request, to add one.
+    pub fn flash(&self) -> &Flash {
+        &self.flash
+    }
+
+    /// Answers with `status` instead of 200 (a form with errors is 422, for example).
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Renders template `name` with `ctx` plus `user`, `csrf_token` and `messages`.
+    pub fn render(self, name: &str, ctx: Value) -> HttpResponse {
+        let messages: Vec<Value> = self
+            .flash
+            .take()
+            .into_iter()
+            .map(|m| context! { level => m.level.as_str(), text => m.text })
+            .collect();
+        let user = self.user.as_ref().map(
+            |u| context! { id => u.id, username => u.username.clone(), has_api_token => u.has_api_token },
+        );
+        let full = context! {
+            user => user,
+            csrf_token => self.csrf.value(),
+            messages => messages,
+            ..ctx
+        };
+        match self.templates.render(name, full) {
+            Ok(body) => HttpResponse::build(self.status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+            Err(err) => {
+                tracing::error!(template = name, error = %err, "rendering failed");
+                HttpResponse::InternalServerError()
+                    .content_type("text/plain; charset=utf-8")
+                    .body("500 Internal Server Error: the page could not be rendered")
+            }
+        }
+    }
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Page, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let templates = web::Data::<Templates>::from_request(req, payload);
+        let csrf = CsrfToken::from_request(req, payload);
+        let flash = Flash::from_request(req, payload);
+        let user = MaybeUser::<User>::from_request(req, payload);
+        Box::pin(async move {
+            Ok(Page {
+                templates: templates.await?,
+                user: user.await?.get().cloned(),
+                csrf: csrf.await?,
+                flash: flash.await?,
+                status: StatusCode::OK,
+            })
+        })
+    }
+}

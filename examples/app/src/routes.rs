@@ -1,0 +1,410 @@
+//! The handlers. Every form handler checks the CSRF token first, validates its fields and
+//! answers a mistake with the same page and a message (4xx), never a server error.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, get, post, web};
+use login_runtime::{CurrentUser, LoginSession, fresh_login_required, login_required};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{self, CheckError};
+use crate::db::{Db, User};
+use crate::render::Page;
+
+/// An Argon2 hash of nothing, checked when a login names an unknown user so that it takes as
+/// long as a wrong password.
+#[derive(Debug)]
+pub struct DummyHash(pub String);
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(index)
+        .service(healthz)
+        .service(register_form)
+        .service(register)
+        .service(login_form)
+        .service(login)
+        .service(logout)
+        .service(profile)
+        .service(create_token)
+        .service(revoke_token)
+        .service(reauth_form)
+        .service(reauth)
+        .service(settings)
+        .service(change_password)
+        .service(api_me)
+        .default_service(web::to(not_found));
+}
+
+/// Form bodies that cannot be read at all (wrong content type, too large) get a plain 400.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(16 * 1024)
+        .error_handler(|err, _req| {
+            let response = HttpResponse::BadRequest()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!("400 Bad Request: the form could not be read ({err})"));
+            actix_web::error::InternalError::from_response(err, response).into()
+        })
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// A failure that is not the user's: logged, answered with a 500 page.
+fn internal(what: &str, err: impl std::fmt::Display) -> actix_web::Error {
+    tracing::error!(error = %err, "{what}");
+    actix_web::error::ErrorInternalServerError(format!("500 Internal Server Error: {what}"))
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+#[get("/")]
+async fn index(page: Page) -> HttpResponse {
+    page.render("index.html", context! {})
+}
+
+/// For load balancers: touches neither the session nor the database.
+#[get("/healthz")]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn not_found(page: Page) -> HttpResponse {
+    page.status(StatusCode::NOT_FOUND)
+        .render("not_found.html", context! {})
+}
+
+// ---- registration ----------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+#[get("/register")]
+async fn register_form(page: Page) -> HttpResponse {
+    page.render("register.html", context! {})
+}
+
+#[post("/register")]
+async fn register(
+    page: Page,
+    form: web::Form<RegisterForm>,
+    db: web::Data<Db>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    let username = form.username.trim();
+    let problem = auth::username_problem(username)
+        .map(str::to_owned)
+        .or_else(|| auth::password_problem(&form.password, &form.confirm));
+    if let Some(error) = problem {
+        return Ok(page
+            .status(StatusCode::UNPROCESSABLE_ENTITY)
+            .render("register.html", context! { error, username }));
+    }
+    let hash = auth::hash_password(form.password.clone())
+        .await
+        .map_err(|e| internal("could not hash the password", e))?;
+    match db
+        .create_user(username, &hash)
+        .await
+        .map_err(|e| internal("could not create the user", e))?
+    {
+        Ok(user) => {
+            tracing::info!(user = user.id, "registered");
+            page.flash().success(format!(
+                "Welcome, {}! Your account is ready: log in below.",
+                user.username
+            ));
+            Ok(see_other("/login"))
+        }
+        Err(_taken) => Ok(page.status(StatusCode::CONFLICT).render(
+            "register.html",
+            context! { error => "That username is already taken. Choose another one.", username },
+        )),
+    }
+}
+
+// ---- login and logout ------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    remember: Option<String>,
+    #[serde(default)]
+    next: String,
+}
+
+#[get("/login")]
+async fn login_form(page: Page, query: web::Query<NextQuery>) -> HttpResponse {
+    let next = query.into_inner().next.unwrap_or_default();
+    page.render("login.html", context! { next })
+}
+
+#[post("/login")]
+async fn login(
+    page: Page,
+    form: web::Form<LoginForm>,
+    session: LoginSession<User>,
+    db: web::Data<Db>,
+    dummy: web::Data<DummyHash>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    let username = form.username.trim();
+    let remember = form.remember.is_some();
+    let next = form.next.as_str();
+    if username.is_empty() || form.password.is_empty() {
+        return Ok(page.status(StatusCode::UNPROCESSABLE_ENTITY).render(
+            "login.html",
+            context! { error => "Enter your username and your password.", username, next, remember },
+        ));
+    }
+    let user = match auth::check_credentials(&db, &dummy.0, username, &form.password).await {
+        Ok(user) => user,
+        Err(CheckError::WrongCredentials) => {
+            return Ok(page.status(StatusCode::UNAUTHORIZED).render(
+                "login.html",
+                context! { error => "Wrong username or password.", username, next, remember },
+            ));
+        }
+        Err(CheckError::Internal(e)) => return Err(internal("could not check the password", e)),
+    };
+    session.login_user(&user).remember(remember).await?;
+    page.flash().success(format!("Logged in as {}.", user.username));
+    // `safe_next` accepts only paths on this site: `?next=https://evil.example/` is ignored.
+    let target = session
+        .safe_next(Some(next))
+        .unwrap_or_else(|| "/profile".to_owned());
+    Ok(see_other(&target))
+}
+
+#[derive(Deserialize)]
+struct CsrfOnlyForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Logging out is a `POST` with a CSRF token, so another site cannot log users out.
+#[post("/logout")]
+async fn logout(
+    page: Page,
+    form: web::Form<CsrfOnlyForm>,
+    session: LoginSession<User>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    session.logout_user().await;
+    page.flash().info("You have been logged out.");
+    Ok(see_other("/"))
+}
+
+// ---- profile and API token -------------------------------------------------------------------
+
+async fn profile_page(
+    page: Page,
+    session: &LoginSession<User>,
+    new_token: Option<String>,
+) -> actix_web::Result<HttpResponse> {
+    let fresh = session
+        .login_fresh()
+        .await
+        .map_err(|e| internal("could not load the user", e))?;
+    let remembered = session
+        .login_remembered()
+        .await
+        .map_err(|e| internal("could not load the user", e))?;
+    Ok(page.render("profile.html", context! { fresh, remembered, new_token }))
+}
+
+#[get("/profile")]
+#[login_required]
+async fn profile(page: Page, session: LoginSession<User>) -> actix_web::Result<HttpResponse> {
+    profile_page(page, &session, None).await
+}
+
+/// Creates a new API token (replacing any old one) and shows it once.
+#[post("/profile/token")]
+#[login_required]
+async fn create_token(
+    mut page: Page,
+    form: web::Form<CsrfOnlyForm>,
+    user: CurrentUser<User>,
+    session: LoginSession<User>,
+    db: web::Data<Db>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    let (token, hash) = auth::new_api_token().map_err(|e| internal("could not create a token", e))?;
+    db.set_api_token_hash(user.id, Some(&hash))
+        .await
+        .map_err(|e| internal("could not store the token", e))?;
+    if let Some(u) = page.user_mut() {
+        u.has_api_token = true;
+    }
+    page.flash()
+        .success("New API token created. Copy it now: it is shown only once.");
+    profile_page(page, &session, Some(token)).await
+}
+
+/// Deletes the user's API token.
+#[post("/profile/token/revoke")]
+#[login_required]
+async fn revoke_token(
+    page: Page,
+    form: web::Form<CsrfOnlyForm>,
+    user: CurrentUser<User>,
+    db: web::Data<Db>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    db.set_api_token_hash(user.id, None)
+        .await
+        .map_err(|e| internal("could not delete the token", e))?;
+    page.flash().info("API token deleted.");
+    Ok(see_other("/profile"))
+}
+
+#[derive(Serialize)]
+struct Me<'a> {
+    id: i64,
+    username: &'a str,
+}
+
+/// The JSON API: `Authorization: Bearer <token>` (or the session cookie). Refusals are JSON 401s.
+#[get("/api/me")]
+#[login_required(json)]
+async fn api_me(user: CurrentUser<User>) -> HttpResponse {
+    HttpResponse::Ok().json(Me {
+        id: user.id,
+        username: &user.username,
+    })
+}
+
+// ---- re-authentication and settings ----------------------------------------------------------
+
+#[get("/reauth")]
+#[login_required]
+async fn reauth_form(page: Page, query: web::Query<NextQuery>) -> HttpResponse {
+    let next = query.into_inner().next.unwrap_or_default();
+    page.render("reauth.html", context! { next })
+}
+
+#[derive(Deserialize)]
+struct ReauthForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Confirms the password of a remembered (non-fresh) login, making it fresh again.
+#[post("/reauth")]
+#[login_required]
+async fn reauth(
+    page: Page,
+    form: web::Form<ReauthForm>,
+    user: CurrentUser<User>,
+    session: LoginSession<User>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    let next = form.next.as_str();
+    let error = if form.password.is_empty() {
+        Some("Enter your password.")
+    } else if !auth::verify_password(form.password.clone(), user.password_hash.clone())
+        .await
+        .map_err(|e| internal("could not check the password", e))?
+    {
+        Some("Wrong password.")
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let status = if form.password.is_empty() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        return Ok(page
+            .status(status)
+            .render("reauth.html", context! { error, next }));
+    }
+    session
+        .confirm_login()
+        .await
+        .map_err(|e| internal("could not load the user", e))?;
+    page.flash().success("Password confirmed.");
+    let target = session
+        .safe_next(Some(next))
+        .unwrap_or_else(|| "/settings".to_owned());
+    Ok(see_other(&target))
+}
+
+/// Account settings: only with a fresh login (a password typed in this browser session).
+#[get("/settings")]
+#[fresh_login_required]
+async fn settings(page: Page) -> HttpResponse {
+    page.render("settings.html", context! {})
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Changes the password. The password hash is the user's auth hash, so every other session and
+/// remember cookie of the user stops working; this browser is logged in again right away.
+#[post("/settings/password")]
+#[fresh_login_required]
+async fn change_password(
+    page: Page,
+    form: web::Form<PasswordForm>,
+    user: CurrentUser<User>,
+    session: LoginSession<User>,
+    db: web::Data<Db>,
+) -> actix_web::Result<HttpResponse> {
+    page.csrf().verify(&form.csrf_token)?;
+    if let Some(error) = auth::password_problem(&form.password, &form.confirm) {
+        return Ok(page
+            .status(StatusCode::UNPROCESSABLE_ENTITY)
+            .render("settings.html", context! { error }));
+    }
+    let remembered = session
+        .login_remembered()
+        .await
+        .map_err(|e| internal("could not load the user", e))?;
+    let hash = auth::hash_password(form.password.clone())
+        .await
+        .map_err(|e| internal("could not hash the password", e))?;
+    db.set_password_hash(user.id, &hash)
+        .await
+        .map_err(|e| internal("could not store the password", e))?;
+    let mut updated = User::clone(&user);
+    updated.password_hash = hash;
+    session.login_user(&updated).remember(remembered).await?;
+    page.flash()
+        .success("Password changed. Your other sessions have been logged out.");
+    Ok(see_other("/settings"))
+}

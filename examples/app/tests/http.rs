@@ -1,0 +1,532 @@
+//! The example app driven in-process (no browser): bad input, CSRF, `next`, the API token,
+//! re-authentication and password changes. Each test starts the app on its own in-memory
+//! database.
+
+use std::collections::HashMap;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::test::{self, TestRequest};
+use login_example_app::{Config, app, prepare};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Form fields of one request.
+type Fields<'a> = &'a [(&'a str, &'a str)];
+
+fn config() -> Config {
+    Config {
+        database_url: "sqlite::memory:".to_owned(),
+        secret_key: b"a test key that is at least thirty-two bytes".to_vec(),
+        // The in-process test speaks plain http, like a browser on 127.0.0.1.
+        secure_cookies: false,
+        host: "127.0.0.1".to_owned(),
+        port: 0,
+        workers: Some(1),
+    }
+}
+
+/// What one response looked like.
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    set_cookies: Vec<String>,
+    body: String,
+}
+
+/// A browser-like client: keeps cookies, reads the CSRF token off the last page.
+struct Browser {
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Browser {
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn send<S, B>(&mut self, app: &S, req: TestRequest) -> Reply
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        let mut req = req;
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.insert_header((header::COOKIE, jar.join("; ")));
+        }
+        let res = test::call_service(app, req.to_request()).await;
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut set_cookies = Vec::new();
+        for cookie in res.response().cookies() {
+            set_cookies.push(cookie.name().to_owned());
+            let removed = cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
+            if removed {
+                self.cookies.remove(cookie.name());
+            } else {
+                self.cookies
+                    .insert(cookie.name().to_owned(), cookie.value().to_owned());
+            }
+        }
+        let body = String::from_utf8_lossy(&test::read_body(res).await).into_owned();
+        if let Some(token) = body
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        {
+            self.csrf = token.to_owned();
+        }
+        Reply {
+            status,
+            location,
+            set_cookies,
+            body,
+        }
+    }
+
+    async fn get<S, B>(&mut self, app: &S, uri: &str) -> Reply
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        self.send(app, TestRequest::get().uri(uri)).await
+    }
+
+    /// Posts `fields` plus this browser's CSRF token.
+    async fn post<S, B>(&mut self, app: &S, uri: &str, fields: &[(&str, &str)]) -> Reply
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        let mut all = vec![("csrf_token", self.csrf.clone())];
+        all.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        self.send(app, TestRequest::post().uri(uri).set_form(all)).await
+    }
+
+    async fn register<S, B>(&mut self, app: &S, username: &str, password: &str) -> Reply
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        self.get(app, "/register").await;
+        self.post(
+            app,
+            "/register",
+            &[
+                ("username", username),
+                ("password", password),
+                ("confirm", password),
+            ],
+        )
+        .await
+    }
+
+    async fn login<S, B>(&mut self, app: &S, username: &str, password: &str, remember: bool) -> Reply
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        self.get(app, "/login").await;
+        let mut fields = vec![("username", username), ("password", password)];
+        if remember {
+            fields.push(("remember", "on"));
+        }
+        self.post(app, "/login", &fields).await
+    }
+}
+
+macro_rules! start {
+    () => {{
+        let shared = prepare(&config()).await.expect("the app starts");
+        test::init_service(app(shared)).await
+    }};
+}
+
+#[actix_web::test]
+async fn bad_registrations_get_a_message_on_the_page_and_no_server_error() {
+    let app = start!();
+    let mut b = Browser::new();
+    assert_eq!(
+        b.register(&app, "alice", PASSWORD).await.location.as_deref(),
+        Some("/login")
+    );
+
+    let cases: &[(Fields<'_>, StatusCode, &str)] = &[
+        (&[], StatusCode::UNPROCESSABLE_ENTITY, "Choose a username."),
+        (
+            &[("username", "bob")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a password.",
+        ),
+        (
+            &[("username", "bob"), ("password", "short"), ("confirm", "short")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "at least 8 characters",
+        ),
+        (
+            &[
+                ("username", "bob"),
+                ("password", PASSWORD),
+                ("confirm", "something else"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "do not match",
+        ),
+        (
+            &[
+                ("username", "<script>"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "may contain only",
+        ),
+        (
+            &[
+                ("username", "ALICE"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+            StatusCode::CONFLICT,
+            "already taken",
+        ),
+    ];
+    for (fields, status, message) in cases {
+        b.get(&app, "/register").await;
+        let reply = b.post(&app, "/register", fields).await;
+        assert_eq!(reply.status, *status, "{fields:?}: {}", reply.body);
+        assert!(reply.body.contains(message), "{fields:?} should say {message:?}");
+        assert!(
+            reply.body.contains("Create an account"),
+            "the form is shown again"
+        );
+    }
+    // The rejected username is shown back escaped, never as markup.
+    b.get(&app, "/register").await;
+    let reply = b
+        .post(&app, "/register", &[("username", "<script>"), ("password", "x")])
+        .await;
+    assert!(!reply.body.contains("<script>") && reply.body.contains("&lt;script&gt;"));
+}
+
+#[actix_web::test]
+async fn bad_logins_get_a_message_on_the_page() {
+    let app = start!();
+    let mut b = Browser::new();
+    b.register(&app, "alice", PASSWORD).await;
+
+    let reply = b.login(&app, "alice", "wrong password", false).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.body.contains("Wrong username or password."));
+    assert!(!reply.set_cookies.contains(&"session".to_owned()), "no login");
+
+    let reply = b.login(&app, "nobody", PASSWORD, false).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        reply.body.contains("Wrong username or password."),
+        "unknown users look the same"
+    );
+
+    let reply = b.login(&app, "alice", "", false).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Enter your username and your password."));
+
+    // A body that is not a form at all is a 400, not a 500.
+    let reply = b
+        .send(
+            &app,
+            TestRequest::post()
+                .uri("/login")
+                .insert_header((header::CONTENT_TYPE, "application/json"))
+                .set_payload("{}"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+
+    let reply = b.get(&app, "/no/such/page").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("Page not found"));
+
+    // The right password works, and usernames are case-insensitive.
+    let reply = b.login(&app, "Alice", PASSWORD, false).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location.as_deref(), Some("/profile"));
+}
+
+#[actix_web::test]
+async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
+    let app = start!();
+    let mut b = Browser::new();
+    b.register(&app, "alice", PASSWORD).await;
+    b.login(&app, "alice", PASSWORD, false).await;
+    assert_eq!(b.get(&app, "/profile").await.status, StatusCode::OK);
+    let good = b.csrf.clone();
+
+    let routes = [
+        "/register",
+        "/login",
+        "/logout",
+        "/profile/token",
+        "/profile/token/revoke",
+        "/reauth",
+        "/settings/password",
+    ];
+    for route in routes {
+        for token in ["", "forged", &good[..good.len() - 1]] {
+            let reply = b
+                .send(
+                    &app,
+                    TestRequest::post().uri(route).set_form([
+                        ("csrf_token", token),
+                        ("username", "mallory"),
+                        ("password", PASSWORD),
+                        ("confirm", PASSWORD),
+                    ]),
+                )
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{route} with token {token:?}"
+            );
+            assert!(reply.body.contains("This form has expired"));
+        }
+    }
+    // The right token, but from a browser without the CSRF cookie (another site's form).
+    let mut other = Browser::new();
+    other.csrf = good.clone();
+    let reply = other
+        .post(
+            &app,
+            "/register",
+            &[
+                ("username", "mallory"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    // Nothing happened: still logged in, and mallory does not exist.
+    assert_eq!(b.get(&app, "/profile").await.status, StatusCode::OK);
+    let reply = Browser::new().login(&app, "mallory", PASSWORD, false).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn next_brings_the_user_back_but_only_within_the_site() {
+    let app = start!();
+    let mut b = Browser::new();
+    b.register(&app, "alice", PASSWORD).await;
+
+    let reply = b.get(&app, "/profile").await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    let to_login = reply.location.expect("redirected to the login page");
+    assert!(to_login.starts_with("/login?next="), "{to_login}");
+    let page = b.get(&app, &to_login).await;
+    assert!(
+        page.body.contains("Please log in to access this page."),
+        "flashed"
+    );
+    // minijinja escapes `/` as `&#x2f;`; the browser reads it back as `/`.
+    assert!(
+        page.body.contains("name=\"next\" value=\"&#x2f;profile\""),
+        "{}",
+        page.body
+    );
+    let reply = b
+        .post(
+            &app,
+            "/login",
+            &[
+                ("username", "alice"),
+                ("password", PASSWORD),
+                ("next", "/profile"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.location.as_deref(), Some("/profile"));
+
+    for evil in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        let mut b = Browser::new();
+        b.get(&app, "/login").await;
+        let reply = b
+            .post(
+                &app,
+                "/login",
+                &[("username", "alice"), ("password", PASSWORD), ("next", evil)],
+            )
+            .await;
+        assert_eq!(
+            reply.location.as_deref(),
+            Some("/profile"),
+            "{evil} is not followed"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_api_accepts_the_bearer_token_from_the_profile_page() {
+    let app = start!();
+    let mut b = Browser::new();
+    b.register(&app, "alice", PASSWORD).await;
+    b.login(&app, "alice", PASSWORD, false).await;
+    b.get(&app, "/profile").await;
+    let page = b.post(&app, "/profile/token", &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = page
+        .body
+        .split("id=\"api-token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new token is shown")
+        .to_owned();
+    assert!(token.len() >= 40, "{token}");
+
+    let api = |auth: String| {
+        TestRequest::get()
+            .uri("/api/me")
+            .insert_header((header::AUTHORIZATION, auth))
+    };
+    let mut script = Browser::new();
+    let reply = script.send(&app, api(format!("Bearer {token}"))).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let me: serde_json::Value = serde_json::from_str(&reply.body).expect("JSON");
+    assert_eq!(me["username"], "alice");
+    assert!(
+        reply
+            .set_cookies
+            .iter()
+            .all(|c| c != "session" && c != "remember_token"),
+        "{:?}",
+        reply.set_cookies
+    );
+
+    let reply = script.send(&app, api(format!("Bearer {token}x"))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let err: serde_json::Value = serde_json::from_str(&reply.body).expect("a JSON error, not a redirect");
+    assert_eq!(err["error"], "unauthorized");
+    let reply = script.send(&app, TestRequest::get().uri("/api/me")).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+
+    // Deleting the token locks the script out.
+    b.get(&app, "/profile").await;
+    assert_eq!(
+        b.post(&app, "/profile/token/revoke", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let reply = script.send(&app, api(format!("Bearer {token}"))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn a_remembered_login_must_reauthenticate_for_settings() {
+    let app = start!();
+    let mut b = Browser::new();
+    b.register(&app, "alice", PASSWORD).await;
+    b.login(&app, "alice", PASSWORD, true).await;
+    assert_eq!(b.get(&app, "/settings").await.status, StatusCode::OK, "fresh");
+    assert!(b.cookies.contains_key("remember_token"));
+
+    // The browser closes: its session cookies go, the remember cookie stays.
+    b.cookies.remove("session");
+    let profile = b.get(&app, "/profile").await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert!(
+        profile.body.contains("signed in automatically"),
+        "restored from the cookie"
+    );
+    let reply = b.get(&app, "/settings").await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    let to_reauth = reply.location.expect("sent to re-authenticate");
+    assert!(to_reauth.starts_with("/reauth?next="), "{to_reauth}");
+    let page = b.get(&app, &to_reauth).await;
+    assert!(page.body.contains("Please confirm your password to continue."));
+
+    let reply = b
+        .post(
+            &app,
+            "/reauth",
+            &[("password", "wrong password"), ("next", "/settings")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.body.contains("Wrong password."));
+    let reply = b
+        .post(&app, "/reauth", &[("password", PASSWORD), ("next", "/settings")])
+        .await;
+    assert_eq!(reply.location.as_deref(), Some("/settings"));
+    assert_eq!(b.get(&app, "/settings").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn changing_the_password_logs_out_every_other_browser() {
+    let app = start!();
+    let mut here = Browser::new();
+    here.register(&app, "alice", PASSWORD).await;
+    here.login(&app, "alice", PASSWORD, true).await;
+    let mut elsewhere = Browser::new();
+    elsewhere.login(&app, "alice", PASSWORD, true).await;
+    assert_eq!(elsewhere.get(&app, "/profile").await.status, StatusCode::OK);
+
+    here.get(&app, "/settings").await;
+    let reply = here
+        .post(
+            &app,
+            "/settings/password",
+            &[("password", "tiny"), ("confirm", "tiny")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let new_password = "a brand new passphrase";
+    let reply = here
+        .post(
+            &app,
+            "/settings/password",
+            &[("password", new_password), ("confirm", new_password)],
+        )
+        .await;
+    assert_eq!(reply.location.as_deref(), Some("/settings"));
+    let page = here.get(&app, "/settings").await;
+    assert_eq!(page.status, StatusCode::OK, "this browser stays logged in");
+    assert!(page.body.contains("Password changed."));
+
+    // The other browser's session and remember cookie both stopped working.
+    let reply = elsewhere.get(&app, "/profile").await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    elsewhere.cookies.remove("session");
+    assert_eq!(elsewhere.get(&app, "/profile").await.status, StatusCode::FOUND);
+
+    // Logging out ends this one too, remember cookie included.
+    here.get(&app, "/profile").await;
+    let reply = here.post(&app, "/logout", &[]).await;
+    assert_eq!(reply.location.as_deref(), Some("/"));
+    assert!(!here.cookies.contains_key("remember_token") && !here.cookies.contains_key("session"));
+    assert_eq!(here.get(&app, "/profile").await.status, StatusCode::FOUND);
+    assert_eq!(
+        Browser::new().login(&app, "alice", PASSWORD, false).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        Browser::new()
+            .login(&app, "alice", new_password, false)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
