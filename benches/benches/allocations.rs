@@ -1,0 +1,148 @@
+//! Heap allocations per request, counted with a counting global allocator (`stats_alloc`).
+//!
+//! Not a criterion benchmark: it runs each case a fixed number of times on one thread, after a
+//! warm-up, and prints allocations per request (allocations + reallocations), bytes per
+//! request, and the difference from the bare actix-web row. Each case is counted over two batch
+//! sizes; equal figures show the count is fixed per request (nothing grows with traffic).
+//!
+//! Run: `cargo bench -p login-benches --bench allocations`
+
+#![allow(clippy::panic, missing_docs)]
+
+mod peer;
+
+use std::alloc::System;
+use std::time::Duration;
+
+use actix_rt::SystemRunner;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{App, test};
+use login_benches::{BENCH_USER, cookie_header, find_user, log_in, manager, request, routes};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+const WARM_UP: u32 = 200;
+const BATCHES: [u32; 2] = [1_000, 10_000];
+
+/// Allocations (including reallocations) and bytes per call of `f`, over `n` calls.
+fn count(n: u32, mut f: impl FnMut()) -> (f64, f64) {
+    let region = Region::new(GLOBAL);
+    for _ in 0..n {
+        f();
+    }
+    let stats = region.change();
+    let allocs = (stats.allocations + stats.reallocations) as f64 / f64::from(n);
+    let bytes = stats.bytes_allocated as f64 / f64::from(n);
+    (allocs, bytes)
+}
+
+/// Counts one route: checks it answers 200 without `Set-Cookie`, warms up, then counts.
+fn route<S, B>(sys: &SystemRunner, app: &S, uri: &str, cookie: Option<&HeaderValue>) -> Vec<(f64, f64)>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let request = || request(uri, cookie).to_request();
+    let res = sys
+        .block_on(app.call(request()))
+        .unwrap_or_else(|e| panic!("{uri}: {e}"));
+    assert_eq!(res.status(), StatusCode::OK, "{uri}");
+    assert!(
+        res.headers().get(header::SET_COOKIE).is_none(),
+        "{uri}: steady state"
+    );
+    drop(res);
+    let mut hit = || {
+        let status = sys.block_on(app.call(request())).map(|r| r.status());
+        assert_eq!(status.ok(), Some(StatusCode::OK));
+    };
+    count(WARM_UP, &mut hit);
+    BATCHES.iter().map(|&n| count(n, &mut hit)).collect()
+}
+
+fn main() {
+    let sys = actix_rt::System::new();
+    let manager = manager();
+    let bare_app = sys.block_on(test::init_service(App::new().configure(routes)));
+    let login_app = sys.block_on(test::init_service(
+        App::new().wrap(manager.clone()).configure(routes),
+    ));
+    let peer_app = sys.block_on(test::init_service(peer::app()));
+    let ours = cookie_header(&sys.block_on(log_in(&login_app, false)));
+    let theirs = cookie_header(&sys.block_on(log_in(&peer_app, false)));
+
+    let mut rows: Vec<(&str, Vec<(f64, f64)>)> = vec![
+        (
+            "bare actix-web, /bare",
+            route(&sys, &bare_app, "/bare", Some(&ours)),
+        ),
+        (
+            "login-runtime, /bare, no cookie",
+            route(&sys, &login_app, "/bare", None),
+        ),
+        (
+            "login-runtime, /bare (untouched)",
+            route(&sys, &login_app, "/bare", Some(&ours)),
+        ),
+        (
+            "login-runtime, /maybe (MaybeUser)",
+            route(&sys, &login_app, "/maybe", Some(&ours)),
+        ),
+        (
+            "login-runtime, /guarded",
+            route(&sys, &login_app, "/guarded", Some(&ours)),
+        ),
+        (
+            "actix-identity, /guarded",
+            route(&sys, &peer_app, "/guarded", Some(&theirs)),
+        ),
+    ];
+
+    let user = find_user(BENCH_USER).unwrap_or_else(|| panic!("the benchmark user exists"));
+    let login = manager.test_login(&user);
+    let sign_session = BATCHES
+        .iter()
+        .map(|&n| {
+            count(n, || {
+                std::hint::black_box(login.session_cookie());
+            })
+        })
+        .collect();
+    let sign_remember = BATCHES
+        .iter()
+        .map(|&n| {
+            count(n, || {
+                std::hint::black_box(login.remember_cookie(Duration::from_secs(86_400)));
+            })
+        })
+        .collect();
+    rows.push(("sign session cookie (test_login)", sign_session));
+    rows.push(("sign remember cookie (test_login)", sign_remember));
+
+    let base = rows[0].1[0].0;
+    println!(
+        "{:<36} {:>12} {:>12} {:>10} {:>12}",
+        "case", "allocs/req", "allocs/req", "vs bare", "bytes/req"
+    );
+    println!(
+        "{:<36} {:>12} {:>12} {:>10} {:>12}",
+        "",
+        format!("(n={})", BATCHES[0]),
+        format!("(n={})", BATCHES[1]),
+        "",
+        ""
+    );
+    for (i, (name, counts)) in rows.iter().enumerate() {
+        let (small, bytes) = counts[0];
+        let (large, _) = counts[1];
+        let delta = if i < 6 {
+            format!("{:+.2}", small - base)
+        } else {
+            "-".to_owned()
+        };
+        println!("{name:<36} {small:>12.2} {large:>12.2} {delta:>10} {bytes:>12.0}");
+    }
+}

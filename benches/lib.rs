@@ -1,0 +1,178 @@
+//! Shared fixtures of the benchmarks: a user type with an in-memory loader, the `/bare`,
+//! `/guarded`, `/maybe` and `/login` routes, and helpers that log in and read cookies back.
+//!
+//! The benchmarks (`benches/*.rs`), the load-test server (`examples/load_server.rs`) and the
+//! "no cost when untouched" tests (`tests/*.rs`) all build their apps from these pieces, so every
+//! figure is measured on the same handlers.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use actix_web::cookie::Cookie;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::test::TestRequest;
+use actix_web::{HttpResponse, get, web};
+use login_runtime::{
+    CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, login_required, user_loader,
+};
+
+/// The id of the user every benchmark logs in as.
+pub const BENCH_USER: &str = "bench";
+
+/// The secret of the benchmark manager (32 bytes, the minimum).
+pub const SECRET: &[u8; 32] = b"login-benches: not a real secret";
+
+/// The `User-Agent` every benchmark request sends (session protection binds the login to it).
+pub const USER_AGENT: &str = "login-benches";
+
+/// A user as an application would keep one: an id and an active flag.
+#[derive(Clone, Debug, UserMixin)]
+pub struct User {
+    /// The login name, used as the user id.
+    pub id: String,
+    /// Inactive users count as anonymous.
+    #[user(active)]
+    pub active: bool,
+}
+
+/// The in-memory user table: the benchmark user and a few others.
+static USERS: LazyLock<HashMap<String, User>> = LazyLock::new(|| {
+    [BENCH_USER, "alice", "bob", "carol"]
+        .into_iter()
+        .map(|id| {
+            let user = User {
+                id: id.to_owned(),
+                active: true,
+            };
+            (id.to_owned(), user)
+        })
+        .collect()
+});
+
+thread_local! {
+    static LOADS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Looks a user up in the in-memory table (a clone, as a database row would be a fresh value).
+pub fn find_user(id: &str) -> Option<User> {
+    USERS.get(id).cloned()
+}
+
+/// How many times the user loader ran on this thread. actix test services run on the thread
+/// that awaits them, so a test reads the count of its own requests.
+pub fn loader_calls() -> u64 {
+    LOADS.with(Cell::get)
+}
+
+/// The user loader: counts its calls, then reads the in-memory table.
+#[user_loader]
+async fn load_user(id: String) -> Option<User> {
+    LOADS.with(|n| n.set(n.get() + 1));
+    find_user(&id)
+}
+
+/// The benchmark manager: defaults everywhere (basic session protection, signed cookies), except
+/// that cookies are not `Secure`, so a plain-HTTP client on loopback sends them back.
+pub fn manager() -> LoginManager<User> {
+    LoginManager::<User>::builder(SECRET)
+        .secure_cookies(false)
+        .build()
+        .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
+}
+
+/// The same body on every route, so the routes differ only by what guards them.
+fn body(id: &str) -> String {
+    format!("hello {id}")
+}
+
+/// A route that touches no login state.
+#[get("/bare")]
+async fn bare() -> String {
+    body(BENCH_USER)
+}
+
+/// The same route behind `#[login_required]`, reading the current user.
+#[get("/guarded")]
+#[login_required]
+async fn guarded(user: CurrentUser<User>) -> String {
+    body(&user.id)
+}
+
+/// The same route for anybody, logged in or not (verifies the cookies without refusing).
+#[get("/maybe")]
+async fn maybe(user: MaybeUser<User>) -> String {
+    body(user.get().map_or("anonymous", |u| u.id.as_str()))
+}
+
+/// Logs the benchmark user in (`?remember=1` also sets the remember cookie).
+#[get("/login")]
+async fn login(
+    login: LoginSession<User>,
+    query: web::Query<HashMap<String, String>>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(user) = find_user(BENCH_USER) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
+    let remember = query.get("remember").is_some_and(|v| v == "1");
+    login.login_user(&user).remember(remember).await?;
+    Ok(HttpResponse::Ok().body("logged in"))
+}
+
+/// Registers `/bare`, `/guarded`, `/maybe` and `/login`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(bare).service(guarded).service(maybe).service(login);
+}
+
+/// The cookies a response sets, by name and value.
+pub fn set_cookies<B>(res: &ServiceResponse<B>) -> Vec<Cookie<'static>> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| Cookie::parse_encoded(v.to_owned()).ok())
+        .map(|c| Cookie::new(c.name().to_owned(), c.value().to_owned()))
+        .collect()
+}
+
+/// The client address of every benchmark request (a real server always knows the peer, and the
+/// session fingerprint hashes it).
+pub const PEER: std::net::SocketAddr =
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 40_000);
+
+/// A `GET uri` test request from the benchmark client, carrying `cookie` as its `Cookie` header.
+pub fn request(uri: &str, cookie: Option<&HeaderValue>) -> TestRequest {
+    let req = TestRequest::get()
+        .uri(uri)
+        .peer_addr(PEER)
+        .insert_header((header::USER_AGENT, USER_AGENT));
+    match cookie {
+        Some(cookie) => req.insert_header((header::COOKIE, cookie.clone())),
+        None => req,
+    }
+}
+
+/// One `Cookie` header value carrying `cookies` (name and value only, as a browser sends them).
+pub fn cookie_header(cookies: &[Cookie<'static>]) -> HeaderValue {
+    let joined = cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    // Cookie names and values we set are visible ASCII; an empty header is the fallback.
+    HeaderValue::from_str(&joined).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Logs in through `/login` on `app` (with or without remember me) and returns the cookies it
+/// set: a session cookie already bound to the benchmark client, so later requests that send it
+/// change nothing and get no `Set-Cookie` back.
+pub async fn log_in<S, B>(app: &S, remember: bool) -> Vec<Cookie<'static>>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let uri = if remember { "/login?remember=1" } else { "/login" };
+    match app.call(request(uri, None).to_request()).await {
+        Ok(res) => set_cookies(&res),
+        Err(_) => Vec::new(),
+    }
+}
