@@ -359,7 +359,9 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         self
     }
 
-    /// Always redirect to this host (Flask-Login's `FORCE_HOST_FOR_REDIRECTS`).
+    /// Always redirect to this host (Flask-Login's `FORCE_HOST_FOR_REDIRECTS`): a host name or
+    /// address with an optional port, such as `example.com:8443`; anything else is refused by
+    /// [`build`](Self::build).
     pub fn force_host_for_redirects(mut self, host: impl Into<String>) -> Self {
         self.force_host_for_redirects = Some(host.into());
         self
@@ -530,6 +532,9 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
                 check_view(what, v)?;
             }
         }
+        if let Some(host) = &self.force_host_for_redirects {
+            check_host(host)?;
+        }
         check_cookie(&self.session_cookie)?;
         check_cookie(&self.remember_cookie)?;
         if self.session_cookie.name == self.remember_cookie.name {
@@ -622,6 +627,22 @@ fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// A host for `force_host_for_redirects`: a name or address with an optional port, nothing that
+/// could end the authority (`/`, `?`, `#`, `@`) or the `Location` header.
+fn check_host(host: &str) -> Result<(), ConfigError> {
+    let valid = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._:[]".contains(&b));
+    if !valid {
+        return Err(ConfigError::new(format!(
+            "force_host_for_redirects `{}` is not a host: give a host name with an optional port, for example `example.com` or `example.com:8443`",
+            host.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
 fn check_cookie(c: &CookieSettings) -> Result<(), ConfigError> {
     let valid_name = !c.name.is_empty()
         && c.name
@@ -633,11 +654,28 @@ fn check_cookie(c: &CookieSettings) -> Result<(), ConfigError> {
             c.name
         )));
     }
-    if !c.path.starts_with('/') {
+    // Written as-is into `Set-Cookie`: a control character would make the header unwritable
+    // (the cookie silently never set) and a `;` would add attributes.
+    if !c.path.starts_with('/') || !c.path.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b';') {
         return Err(ConfigError::new(format!(
-            "cookie `{}` has path `{}`: a cookie path must start with `/`",
-            c.name, c.path
+            "cookie `{}` has path `{}`: a cookie path must start with `/` and hold only printable ASCII without `;`",
+            c.name,
+            c.path.escape_debug()
         )));
+    }
+    if let Some(domain) = &c.domain {
+        let host = domain.strip_prefix('.').unwrap_or(domain);
+        let valid = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if !valid {
+            return Err(ConfigError::new(format!(
+                "cookie `{}` has domain `{}`: give a host name such as `example.com` (ASCII letters, digits, `-` and `.`; punycode for other names), or no domain for a host-only cookie",
+                c.name,
+                domain.escape_debug()
+            )));
+        }
     }
     if c.same_site == SameSite::None && !c.secure {
         return Err(ConfigError::new(format!(

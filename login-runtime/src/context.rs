@@ -6,9 +6,12 @@
 //! protection), then the remember cookie, then the request loader, each falling through to the
 //! next on a miss.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::cookie::Cookie;
@@ -24,7 +27,7 @@ use crate::events::LoginEvent;
 use crate::fingerprint::fingerprint;
 use crate::guard::{Flavour, RouteOptions, ScopeRules};
 use crate::keys::TAG_LEN;
-use crate::redirect::{login_url, make_next_param};
+use crate::redirect::{MAX_NEXT_LEN, login_url, make_next_param};
 use crate::remember::RememberToken;
 use crate::session::{FINGERPRINT_LEN, SessionState};
 use crate::user::{LoaderError, LocalBoxFuture, UserLoader};
@@ -113,6 +116,9 @@ pub(crate) struct LoginContext<U: UserLoader> {
     incoming: OnceCell<Incoming>,
     fingerprint: OnceCell<[u8; FINGERPRINT_LEN]>,
     loaded: tokio::sync::OnceCell<()>,
+    /// Set while the load chain is being polled: a loader that asks for the current user would
+    /// otherwise wait on its own chain forever.
+    in_chain: Cell<bool>,
     state: RefCell<State<U>>,
     /// The `next` the session held before `login_user` replaced it, still readable through
     /// `safe_next` in the same request but never carried into the new session.
@@ -126,6 +132,7 @@ impl<U: UserLoader> LoginContext<U> {
             incoming: OnceCell::new(),
             fingerprint: OnceCell::new(),
             loaded: tokio::sync::OnceCell::new(),
+            in_chain: Cell::new(false),
             replaced_next: RefCell::new(None),
             state: RefCell::new(State {
                 session: None,
@@ -185,10 +192,26 @@ impl<U: UserLoader> LoginContext<U> {
 
     /// Runs the load chain once per request.
     pub(crate) async fn load(&self, req: &HttpRequest) -> Result<(), LoaderError> {
+        if self.in_chain.get() {
+            // Called from inside a loader (an extractor parameter, a `LoginSession` call):
+            // waiting for the chain would wait for ourselves.
+            return Err(LoaderError::new(
+                "a loader asked for the current user while that user was being loaded: a `#[user_loader]` or `#[request_loader]` must not take `CurrentUser`/`MaybeUser` or call `LoginSession` methods that load the user",
+            ));
+        }
         self.loaded
-            .get_or_try_init(|| self.load_chain(req))
+            .get_or_try_init(|| MarkWhilePolled {
+                flag: &self.in_chain,
+                inner: self.load_chain(req),
+            })
             .await
             .map(|_| ())
+    }
+
+    /// Whether `login_user` already decided who this request is (it may run while a loader is
+    /// awaited, for example from inside the loader); the chain must then change nothing.
+    fn decided(&self) -> bool {
+        self.state.borrow().user.is_some()
     }
 
     async fn load_chain(&self, req: &HttpRequest) -> Result<(), LoaderError> {
@@ -211,6 +234,9 @@ impl<U: UserLoader> LoginContext<U> {
                 Some(Ok(id)) => U::load_user(id, req).await?,
                 _ => None,
             };
+            if self.decided() {
+                return Ok(());
+            }
             match loaded {
                 Some(u) if self.auth_matches(&u, session.auth_digest.as_ref()) => {
                     user = Some(u);
@@ -230,6 +256,9 @@ impl<U: UserLoader> LoginContext<U> {
                     Ok(id) => U::load_user(id, req).await?,
                     Err(_) => None,
                 };
+                if self.decided() {
+                    return Ok(());
+                }
                 match loaded {
                     Some(u) if u.is_authenticated() && self.auth_matches(&u, token.auth_digest.as_ref()) => {
                         self.restore_from_remember(req, &u, token);
@@ -644,10 +673,14 @@ impl<U: UserLoader> LoginContext<U> {
         let current = current_url(req);
         let location = if config.use_session_for_next {
             self.incoming(req);
-            let mut state = self.state.borrow_mut();
             let next = make_next_param(&view, &current);
-            state.session.get_or_insert_with(SessionState::default).next = Some(next);
-            state.session_dirty = true;
+            // A `next` longer than `safe_next` accepts would only bloat the cookie past the
+            // browser's limit (and ours), which would end the login it is stored with.
+            if next.len() <= MAX_NEXT_LEN {
+                let mut state = self.state.borrow_mut();
+                state.session.get_or_insert_with(SessionState::default).next = Some(next);
+                state.session_dirty = true;
+            }
             login_url(&view, None, &config.next_field, None)
         } else {
             login_url(
@@ -826,6 +859,27 @@ fn add_cookie(res: &mut HttpResponse<impl Sized>, cookie: Cookie<'static>) {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// Sets `flag` while `inner` is polled, so code running inside that poll can tell.
+    struct MarkWhilePolled<'a, F> {
+        flag: &'a Cell<bool>,
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: Future> Future for MarkWhilePolled<'_, F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let outer = this.flag.replace(true);
+        let out = this.inner.poll(cx);
+        this.flag.set(outer);
+        out
+    }
+}
+
 /// The type-erased face of a [`LoginContext`], for guards that do not name the user type.
 pub(crate) trait ErasedContext {
     fn check<'a>(
@@ -848,3 +902,88 @@ impl<U: UserLoader> ErasedContext for LoginContext<U> {
 /// The request-extension entry through which guards reach the context.
 #[derive(Clone)]
 pub(crate) struct ErasedHandle(pub(crate) Rc<dyn ErasedContext>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LoginManager;
+    use crate::user::UserMixin;
+    use actix_web::test::TestRequest;
+
+    #[derive(Clone, Debug)]
+    struct Member {
+        id: String,
+    }
+
+    impl UserMixin for Member {
+        type Id = String;
+        fn get_id(&self) -> &String {
+            &self.id
+        }
+    }
+
+    /// Yields once, like a loader waiting for its database.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 {
+                Poll::Ready(())
+            } else {
+                self.0 = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        }
+    }
+
+    /// `gone` no longer exists; everybody else does.
+    impl UserLoader for Member {
+        fn load_user(
+            id: String,
+            _req: &HttpRequest,
+        ) -> LocalBoxFuture<'_, Result<Option<Self>, LoaderError>> {
+            Box::pin(async move {
+                YieldOnce(false).await;
+                Ok((id != "gone").then_some(Member { id }))
+            })
+        }
+    }
+
+    const OPTIONS: LoginOptions = LoginOptions {
+        remember: true,
+        duration: None,
+        fresh: true,
+        force: false,
+    };
+
+    #[test]
+    fn a_login_made_while_the_chain_awaits_its_loader_is_not_undone_by_the_chain() {
+        let manager = LoginManager::<Member>::builder([7u8; 32])
+            .build()
+            .expect("valid configuration");
+        let gone = Member { id: "gone".into() };
+        let req = manager
+            .test_login(&gone)
+            .apply(TestRequest::default())
+            .to_http_request();
+        let ctx = LoginContext::new(Arc::clone(&manager.config));
+        let mut load = Box::pin(ctx.load(&req));
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(load.as_mut().poll(&mut cx).is_pending(), "the loader is awaited");
+        // Something else in the request logs `ada` in while the loader is pending.
+        ctx.login(&req, Member { id: "ada".into() }, OPTIONS)
+            .expect("an active user logs in");
+        assert!(matches!(load.as_mut().poll(&mut cx), Poll::Ready(Ok(()))));
+        drop(load);
+        let state = ctx.state.borrow();
+        assert_eq!(
+            state.session.as_ref().and_then(|s| s.user_id.as_deref()),
+            Some("ada"),
+            "the stale session's cleanup must not erase the new login"
+        );
+        assert!(matches!(&state.remember, RememberOp::Set(t) if t.user_id == "ada"));
+        assert_eq!(state.source, Source::Login);
+    }
+}

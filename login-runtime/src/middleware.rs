@@ -3,6 +3,7 @@
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_web::body::MessageBody;
@@ -121,9 +122,12 @@ pub(crate) fn missing_middleware(what: &str) -> Error {
 ///     .service(web::scope("/admin").wrap(LoginScope::new().login_view("/admin/login")))
 ///     .service(web::scope("/api").wrap(LoginScope::new().json()));
 /// ```
+///
+/// Like [`LoginManager`], it is `Send` and cheap to clone, so it can be built once, before
+/// `HttpServer::new`, and cloned into each worker.
 #[derive(Clone, Debug, Default)]
 pub struct LoginScope {
-    rules: Rc<ScopeRules>,
+    rules: Arc<ScopeRules>,
 }
 
 impl LoginScope {
@@ -133,7 +137,7 @@ impl LoginScope {
     }
 
     fn edit(mut self, f: impl FnOnce(&mut ScopeRules)) -> Self {
-        f(Rc::make_mut(&mut self.rules));
+        f(Arc::make_mut(&mut self.rules));
         self
     }
 

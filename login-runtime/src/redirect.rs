@@ -36,6 +36,9 @@ fn split_url(url: &str) -> UrlParts<'_> {
     }
 }
 
+/// The longest `next` accepted by [`is_safe_next`], in bytes; a longer one is never stored.
+pub(crate) const MAX_NEXT_LEN: usize = 2048;
+
 fn without_fragment(s: &str) -> &str {
     s.split_once('#').map_or(s, |(before, _)| before)
 }
@@ -147,7 +150,7 @@ pub fn login_url(
 /// assert!(is_safe_next("https://app.example/home", &["app.example".to_owned()]));
 /// ```
 pub fn is_safe_next(url: &str, allowed_hosts: &[String]) -> bool {
-    if url.is_empty() || url.len() > 2048 {
+    if url.is_empty() || url.len() > MAX_NEXT_LEN {
         return false;
     }
     // Raw input: printable ASCII only, no backslash. Anything else (spaces, control characters,

@@ -52,7 +52,8 @@ impl Writer {
         self
     }
     /// A byte string of at most `u16::MAX` bytes, prefixed by its length. Longer input is cut
-    /// (callers only pass ids and URLs that the cookie size limit bounds far below that).
+    /// (callers pass user ids and `next` URLs, which the context never stores longer than
+    /// 2048 bytes; a record that large could not be a cookie anyway).
     pub(crate) fn bytes(&mut self, v: &[u8]) -> &mut Self {
         let v = &v[..v.len().min(u16::MAX as usize)];
         self.0.extend_from_slice(&(v.len() as u16).to_be_bytes());
