@@ -618,8 +618,10 @@ fn check_key(what: &str, key: &[u8]) -> Result<(), ConfigError> {
 }
 
 fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
-    let ok = view.starts_with('/') || view.starts_with("http://") || view.starts_with("https://");
-    if view.trim().is_empty() || !ok || view.chars().any(|c| c.is_control() || c == ' ') {
+    let ok = (view.starts_with('/') && !view.starts_with("//"))
+        || view.starts_with("http://")
+        || view.starts_with("https://");
+    if view.trim().is_empty() || !ok || view.chars().any(|c| c.is_control() || c == ' ' || c == '\\') {
         return Err(ConfigError::new(format!(
             "{what} `{view}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL"
         )));

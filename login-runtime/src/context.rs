@@ -152,20 +152,30 @@ impl<U: UserLoader> LoginContext<U> {
     fn incoming(&self, req: &HttpRequest) -> &Incoming {
         self.incoming.get_or_init(|| {
             let config = &*self.config;
-            let session_cookie = req.cookie(&config.session_cookie.name);
-            let session = session_cookie
-                .as_ref()
-                .and_then(|c| config.session_codec.open(c.value()));
-            let remember_cookie = req.cookie(&config.remember_cookie.name);
-            let remember = remember_cookie
-                .as_ref()
-                .and_then(|c| config.remember_codec.open(c.value(), now_secs()));
-            self.state.borrow_mut().session = session;
-            Incoming {
-                had_session_cookie: session_cookie.is_some(),
-                had_remember_cookie: remember_cookie.is_some(),
-                remember,
+            let now = now_secs();
+            let mut incoming = Incoming {
+                had_session_cookie: false,
+                had_remember_cookie: false,
+                remember: None,
+            };
+            let mut session = None;
+            // Read the cookies by reference: no copy of any cookie value. A malformed `Cookie`
+            // header reads as no cookies at all.
+            if let Ok(cookies) = req.cookies() {
+                for cookie in cookies.iter() {
+                    let name = cookie.name();
+                    // The first cookie of a name wins, as browsers send the most specific first.
+                    if name == config.session_cookie.name && !incoming.had_session_cookie {
+                        incoming.had_session_cookie = true;
+                        session = config.session_codec.open(cookie.value());
+                    } else if name == config.remember_cookie.name && !incoming.had_remember_cookie {
+                        incoming.had_remember_cookie = true;
+                        incoming.remember = config.remember_codec.open(cookie.value(), now);
+                    }
+                }
             }
+            self.state.borrow_mut().session = session;
+            incoming
         })
     }
 
@@ -227,18 +237,26 @@ impl<U: UserLoader> LoginContext<U> {
         let mut user = None;
         let mut source = Source::Nobody;
 
-        // 1. The session.
-        let session = self.state.borrow().session.clone();
-        if let Some(session) = session.as_ref().filter(|s| s.user_id.is_some()) {
-            let loaded = match session.user_id.as_deref().map(str::parse::<U::Id>) {
-                Some(Ok(id)) => U::load_user(id, req).await?,
-                _ => None,
+        // 1. The session. Parse the id and copy the digest under a short borrow, without
+        // cloning the whole session state.
+        let from_session = {
+            let state = self.state.borrow();
+            state.session.as_ref().and_then(|s| {
+                s.user_id
+                    .as_deref()
+                    .map(|id| (id.parse::<U::Id>().ok(), s.auth_digest))
+            })
+        };
+        if let Some((id, stored_digest)) = from_session {
+            let loaded = match id {
+                Some(id) => U::load_user(id, req).await?,
+                None => None,
             };
             if self.decided() {
                 return Ok(());
             }
             match loaded {
-                Some(u) if self.auth_matches(&u, session.auth_digest.as_ref()) => {
+                Some(u) if self.auth_matches(&u, stored_digest.as_ref()) => {
                     user = Some(u);
                     source = Source::Session;
                 }
@@ -690,6 +708,14 @@ impl<U: UserLoader> LoginContext<U> {
                 config.force_host_for_redirects.as_deref(),
             )
         };
+        let Ok(location) = HeaderValue::from_str(&location) else {
+            // Only a scope's login view can get here unchecked (the manager's and the macros'
+            // views are validated before the server starts): refuse plainly instead of a 500.
+            tracing::error!(target: "login_runtime", view = %view, "the login view is not a valid URL; answering 401");
+            return HttpResponse::Unauthorized()
+                .content_type("text/plain; charset=utf-8")
+                .body("401 Unauthorized: log in to access this page.");
+        };
         let mut response = HttpResponse::Found()
             .insert_header((header::LOCATION, location))
             .finish();
@@ -882,20 +908,21 @@ impl<F: Future> Future for MarkWhilePolled<'_, F> {
 
 /// The type-erased face of a [`LoginContext`], for guards that do not name the user type.
 pub(crate) trait ErasedContext {
-    fn check<'a>(
-        &'a self,
-        req: &'a HttpRequest,
-        opts: &'a RouteOptions,
-    ) -> LocalBoxFuture<'a, Result<(), actix_web::Error>>;
+    /// Runs a guard; the future owns what it needs, so the guard returns it as is.
+    fn check_owned(
+        self: Rc<Self>,
+        req: HttpRequest,
+        opts: RouteOptions,
+    ) -> LocalBoxFuture<'static, Result<(), actix_web::Error>>;
 }
 
 impl<U: UserLoader> ErasedContext for LoginContext<U> {
-    fn check<'a>(
-        &'a self,
-        req: &'a HttpRequest,
-        opts: &'a RouteOptions,
-    ) -> LocalBoxFuture<'a, Result<(), actix_web::Error>> {
-        Box::pin(LoginContext::check(self, req, opts))
+    fn check_owned(
+        self: Rc<Self>,
+        req: HttpRequest,
+        opts: RouteOptions,
+    ) -> LocalBoxFuture<'static, Result<(), actix_web::Error>> {
+        Box::pin(async move { self.check(&req, &opts).await })
     }
 }
 

@@ -13,8 +13,14 @@ use crate::session::FINGERPRINT_LEN;
 /// Computes the fingerprint of the client making `req`.
 pub(crate) fn fingerprint(req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
     let mut hasher = Sha256::new();
-    if let Some(addr) = req.peer_addr() {
-        hasher.update(addr.ip().to_string().as_bytes());
+    match req.peer_addr().map(|a| a.ip()) {
+        Some(std::net::IpAddr::V4(ip)) => hasher.update(ip.octets()),
+        // An IPv4-mapped IPv6 address is the same client as its IPv4 form.
+        Some(std::net::IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(v4) => hasher.update(v4.octets()),
+            None => hasher.update(ip.octets()),
+        },
+        None => {}
     }
     hasher.update(b"|");
     if let Some(ua) = req.headers().get(USER_AGENT) {

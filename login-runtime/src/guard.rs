@@ -5,7 +5,10 @@
 //! with the manager's unauthorized or needs-refresh answer. It never names the user type; it
 //! reaches the request's login context through a type-erased handle.
 
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
@@ -99,18 +102,43 @@ impl<R: RouteRule> std::fmt::Debug for Guard<R> {
 
 impl<R: RouteRule> FromRequest for Guard<R> {
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+    type Future = GuardFuture<R>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let handle = req.extensions().get::<ErasedHandle>().cloned();
-            let Some(ErasedHandle(ctx)) = handle else {
-                return Err(missing_middleware("a `#[login_required]` route"));
-            };
-            ctx.check(&req, &R::OPTIONS).await?;
-            Ok(Guard(PhantomData))
-        })
+        let handle = req.extensions().get::<ErasedHandle>().cloned();
+        let check = match handle {
+            Some(ErasedHandle(ctx)) => ctx.check_owned(req.clone(), R::OPTIONS),
+            None => Box::pin(std::future::ready(Err(missing_middleware(
+                "a `#[login_required]` route",
+            )))),
+        };
+        GuardFuture {
+            check,
+            rule: PhantomData,
+        }
+    }
+}
+
+/// The future of [`Guard`]'s extraction: the context's check, with no second allocation.
+pub struct GuardFuture<R> {
+    check: LocalBoxFuture<'static, Result<(), actix_web::Error>>,
+    rule: PhantomData<fn() -> R>,
+}
+
+impl<R> std::fmt::Debug for GuardFuture<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GuardFuture")
+    }
+}
+
+impl<R: RouteRule> Future for GuardFuture<R> {
+    type Output = Result<Guard<R>, actix_web::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.check
+            .as_mut()
+            .poll(cx)
+            .map(|r| r.map(|()| Guard(PhantomData)))
     }
 }
 

@@ -30,9 +30,11 @@ pub(crate) fn open(keys: &KeyRing, value: &str) -> Option<Vec<u8>> {
         return None;
     }
     let (payload, tag) = value.split_once('.')?;
-    let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
+    // The tag is decoded on the stack; a tag of any other length fails verification.
+    let mut tag_buf = [0u8; TAG_LEN + 16];
+    let tag_len = URL_SAFE_NO_PAD.decode_slice(tag, &mut tag_buf).ok()?;
     let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    keys.verify(&payload, &tag).then_some(payload)
+    keys.verify(&payload, &tag_buf[..tag_len]).then_some(payload)
 }
 
 /// Writes a binary record.
