@@ -375,7 +375,8 @@ struct PasswordForm {
 }
 
 /// Changes the password. The password hash is the user's auth hash, so every other session and
-/// remember cookie of the user stops working; this browser is logged in again right away.
+/// remember cookie of the user stops working; `update_auth_hash` keeps this browser's login (and
+/// its remember cookie, if any) valid.
 #[post("/settings/password")]
 #[fresh_login_required]
 async fn change_password(
@@ -391,10 +392,6 @@ async fn change_password(
             .status(StatusCode::UNPROCESSABLE_ENTITY)
             .render("settings.html", context! { error }));
     }
-    let remembered = session
-        .login_remembered()
-        .await
-        .map_err(|e| internal("could not load the user", e))?;
     let hash = auth::hash_password(form.password.clone())
         .await
         .map_err(|e| internal("could not hash the password", e))?;
@@ -403,7 +400,10 @@ async fn change_password(
         .map_err(|e| internal("could not store the password", e))?;
     let mut updated = User::clone(&user);
     updated.password_hash = hash;
-    session.login_user(&updated).remember(remembered).await?;
+    session
+        .update_auth_hash(&updated)
+        .await
+        .map_err(|e| internal("could not update the login", e))?;
     page.flash()
         .success("Password changed. Your other sessions have been logged out.");
     Ok(see_other("/settings"))
