@@ -159,18 +159,30 @@ impl<U: UserLoader> LoginContext<U> {
                 remember: None,
             };
             let mut session = None;
-            // Read the cookies by reference: no copy of any cookie value. A malformed `Cookie`
-            // header reads as no cookies at all.
-            if let Ok(cookies) = req.cookies() {
-                for cookie in cookies.iter() {
-                    let name = cookie.name();
-                    // The first cookie of a name wins, as browsers send the most specific first.
+            // Scan the `Cookie` headers in place for our two names: no cookie jar, no copy of
+            // any cookie. Our values are base64url, so they are compared as sent (no
+            // percent-decoding); the first cookie of a name wins, as browsers send the most
+            // specific first. A header that is not UTF-8 is skipped.
+            for header in req.headers().get_all(header::COOKIE) {
+                let Ok(line) = std::str::from_utf8(header.as_bytes()) else {
+                    continue;
+                };
+                for pair in line.split(';') {
+                    let Some((name, value)) = pair.split_once('=') else {
+                        continue;
+                    };
+                    let name = name.trim();
+                    let value = value.trim();
+                    let value = value
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(value);
                     if name == config.session_cookie.name && !incoming.had_session_cookie {
                         incoming.had_session_cookie = true;
-                        session = config.session_codec.open(cookie.value());
+                        session = config.session_codec.open(value);
                     } else if name == config.remember_cookie.name && !incoming.had_remember_cookie {
                         incoming.had_remember_cookie = true;
-                        incoming.remember = config.remember_codec.open(cookie.value(), now);
+                        incoming.remember = config.remember_codec.open(value, now);
                     }
                 }
             }
@@ -908,6 +920,9 @@ impl<F: Future> Future for MarkWhilePolled<'_, F> {
 
 /// The type-erased face of a [`LoginContext`], for guards that do not name the user type.
 pub(crate) trait ErasedContext {
+    /// The context as `Any`, for extractors that know the user type.
+    fn into_any(self: Rc<Self>) -> Rc<dyn std::any::Any>;
+
     /// Runs a guard; the future owns what it needs, so the guard returns it as is.
     fn check_owned(
         self: Rc<Self>,
@@ -917,6 +932,10 @@ pub(crate) trait ErasedContext {
 }
 
 impl<U: UserLoader> ErasedContext for LoginContext<U> {
+    fn into_any(self: Rc<Self>) -> Rc<dyn std::any::Any> {
+        self
+    }
+
     fn check_owned(
         self: Rc<Self>,
         req: HttpRequest,

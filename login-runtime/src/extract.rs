@@ -9,16 +9,16 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::config::Refusal;
-use crate::context::{LoginContext, LoginError, LoginOptions, Source};
+use crate::context::{ErasedHandle, LoginContext, LoginError, LoginOptions, Source};
 use crate::guard::RouteOptions;
 use crate::middleware::missing_middleware;
 use crate::redirect::is_safe_next;
 use crate::user::{AnonymousUser, LoaderError, LocalBoxFuture, UserLoader};
 
 fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
-    req.extensions()
-        .get::<Rc<LoginContext<U>>>()
-        .cloned()
+    let handle = req.extensions().get::<ErasedHandle>().cloned();
+    handle
+        .and_then(|ErasedHandle(ctx)| ctx.into_any().downcast::<LoginContext<U>>().ok())
         .ok_or_else(|| missing_middleware(what))
 }
 

@@ -55,11 +55,8 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let ctx = Rc::new(LoginContext::new(self.manager.config.clone()));
-        {
-            let mut ext = req.extensions_mut();
-            ext.insert(ErasedHandle(ctx.clone()));
-            ext.insert(Rc::clone(&ctx));
-        }
+        // One extension entry: guards use it type-erased, extractors downcast it.
+        req.extensions_mut().insert(ErasedHandle(ctx.clone()));
         LoginFuture {
             inner: self.service.call(req),
             ctx,
@@ -98,7 +95,7 @@ where
 /// The error returned when a login extractor or guard runs without the middleware.
 pub(crate) fn missing_middleware(what: &str) -> Error {
     let message = format!(
-        "{what} needs the login middleware: register it with `App::new().wrap(LoginManager::<User>::builder(key).build()?)`"
+        "{what} needs the login middleware for its user type: register it with `App::new().wrap(LoginManager::<User>::builder(key).build()?)`, with the same user type as the extractor"
     );
     tracing::error!(target: "login_runtime", "{message}");
     actix_web::error::InternalError::from_response(
