@@ -19,6 +19,15 @@ DURATION=${DURATION:-10}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 WORKERS=${WORKERS:-2}
+# PIN=1 pins the server to CPU 0 and wrk to CPU 1 (taskset), so the server's share of the
+# machine does not depend on the scheduler; use it with WORKERS=1 THREADS=1.
+PIN=${PIN:-0}
+server_pin=()
+client_pin=()
+if [ "$PIN" = 1 ]; then
+    server_pin=(taskset -c 0)
+    client_pin=(taskset -c 1)
+fi
 UA="login-benches-load"
 
 for tool in wrk curl; do
@@ -44,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-HOST=127.0.0.1 PORT=0 WORKERS="$WORKERS" "$server_bin" >"$work/server.out" 2>"$work/server.err" &
+HOST=127.0.0.1 PORT=0 WORKERS="$WORKERS" "${server_pin[@]}" "$server_bin" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 url=""
 for _ in $(seq 1 100); do
@@ -95,7 +104,7 @@ to_ms() {
 # run ROUTE SECONDS -> "rps p50_ms p99_ms"
 run() {
     local out
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency \
+    out=$("${client_pin[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency \
         -H "User-Agent: $UA" -H "Cookie: $cookie" "$url/$1")
     if grep -q 'Non-2xx' <<<"$out"; then
         echo "error: /$1 answered non-2xx responses under load:" >&2
