@@ -150,3 +150,17 @@ pub(crate) struct ScopeRules {
     pub(crate) refresh_view: Option<String>,
     pub(crate) flavour: Flavour,
 }
+
+impl ScopeRules {
+    /// These rules, with the gaps filled from `outer`.
+    pub(crate) fn over(&self, outer: &ScopeRules) -> ScopeRules {
+        ScopeRules {
+            login_view: self.login_view.clone().or_else(|| outer.login_view.clone()),
+            refresh_view: self.refresh_view.clone().or_else(|| outer.refresh_view.clone()),
+            flavour: match self.flavour {
+                Flavour::Inherit => outer.flavour,
+                own => own,
+            },
+        }
+    }
+}

@@ -198,7 +198,13 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        req.extensions_mut().insert(self.rules.clone());
+        // A scope nested in another keeps what the outer scope set and overrides only what it
+        // sets itself (the outer scope's middleware has already run).
+        let merged = match req.extensions().get::<ScopeRules>() {
+            Some(outer) => self.rules.over(outer),
+            None => self.rules.clone(),
+        };
+        req.extensions_mut().insert(merged);
         self.service.call(req)
     }
 }

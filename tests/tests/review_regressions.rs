@@ -263,3 +263,35 @@ fn cookie_paths_and_domains_that_cannot_be_written_are_start_up_errors() {
         .build();
     assert!(ok.is_ok(), "{ok:?}");
 }
+
+/// A scope nested in another keeps the outer scope's settings it does not override.
+#[actix_rt::test]
+async fn nested_login_scopes_merge_their_rules() {
+    let manager = LoginManager::<Reviewer>::builder([9u8; 32])
+        .secure_cookies(false)
+        .build()
+        .expect("valid configuration");
+    let app = test::init_service(
+        App::new().wrap(manager).service(
+            web::scope("/admin")
+                .wrap(LoginScope::new().login_view("/admin/login"))
+                .route(
+                    "/page",
+                    web::get().to(|_: CurrentUser<Reviewer>| async { "page" }),
+                )
+                .service(
+                    web::scope("/api")
+                        .wrap(LoginScope::new().refresh_view("/admin/reauth"))
+                        .route("/x", web::get().to(|_: CurrentUser<Reviewer>| async { "x" })),
+                ),
+        ),
+    )
+    .await;
+    let res = test::call_service(&app, test::TestRequest::get().uri("/admin/api/x").to_request()).await;
+    assert_eq!(res.status(), actix_web::http::StatusCode::FOUND);
+    assert_eq!(
+        res.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/admin/login?next=%2Fadmin%2Fapi%2Fx"),
+        "the inner scope keeps the outer scope's login view"
+    );
+}
