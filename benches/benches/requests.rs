@@ -5,7 +5,8 @@
 //! - `guarded`: `/guarded` (`#[login_required]` + `CurrentUser`) with a valid, bound session
 //!   cookie, so the request verifies the cookie, checks the client fingerprint and loads the user;
 //! - `guarded, protection off`: the same with session protection off, which skips the client
-//!   fingerprint (a SHA-256 of the peer address and `User-Agent`) that actix-identity does not do;
+//!   fingerprint (a keyed SipHash of the peer address and `User-Agent`) that actix-identity does
+//!   not do;
 //! - `actix-identity`: the equivalent guarded route with actix-identity + actix-session (signed
 //!   cookie store), loading the user from the same table.
 //!

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::cookie::Cookie;
@@ -24,7 +24,6 @@ use crate::config::{
     Config, CookieSettings, LoginMessage, MessageKind, Refusal, SessionProtection, localized,
 };
 use crate::events::LoginEvent;
-use crate::fingerprint::fingerprint;
 use crate::guard::{Flavour, RouteOptions, ScopeRules};
 use crate::keys::TAG_LEN;
 use crate::redirect::{MAX_NEXT_LEN, login_url, make_next_param};
@@ -115,7 +114,12 @@ pub(crate) struct LoginContext<U: UserLoader> {
     config: Arc<Config<U>>,
     incoming: OnceCell<Incoming>,
     fingerprint: OnceCell<[u8; FINGERPRINT_LEN]>,
-    loaded: tokio::sync::OnceCell<()>,
+    /// Where the load chain stands. A plain cell, not a tokio `OnceCell`: the context never
+    /// leaves its worker thread, so the semaphore behind tokio's cell is pure overhead.
+    load_state: Cell<LoadState>,
+    /// Tasks waiting for a chain that another future of the same request is running (rare:
+    /// two extractors polled together while the loader is pending).
+    load_waiters: RefCell<Vec<Waker>>,
     /// Set while the load chain is being polled: a loader that asks for the current user would
     /// otherwise wait on its own chain forever.
     in_chain: Cell<bool>,
@@ -131,7 +135,8 @@ impl<U: UserLoader> LoginContext<U> {
             config,
             incoming: OnceCell::new(),
             fingerprint: OnceCell::new(),
-            loaded: tokio::sync::OnceCell::new(),
+            load_state: Cell::new(LoadState::Idle),
+            load_waiters: RefCell::new(Vec::new()),
             in_chain: Cell::new(false),
             replaced_next: RefCell::new(None),
             state: RefCell::new(State {
@@ -152,7 +157,6 @@ impl<U: UserLoader> LoginContext<U> {
     fn incoming(&self, req: &HttpRequest) -> &Incoming {
         self.incoming.get_or_init(|| {
             let config = &*self.config;
-            let now = now_secs();
             let mut incoming = Incoming {
                 had_session_cookie: false,
                 had_remember_cookie: false,
@@ -182,7 +186,8 @@ impl<U: UserLoader> LoginContext<U> {
                         session = config.session_codec.open(value);
                     } else if name == config.remember_cookie.name && !incoming.had_remember_cookie {
                         incoming.had_remember_cookie = true;
-                        incoming.remember = config.remember_codec.open(value, now);
+                        // The clock is read only when a remember cookie is there to check.
+                        incoming.remember = config.remember_codec.open(value, now_secs());
                     }
                 }
             }
@@ -192,7 +197,20 @@ impl<U: UserLoader> LoginContext<U> {
     }
 
     fn fingerprint(&self, req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
-        *self.fingerprint.get_or_init(|| fingerprint(req))
+        *self
+            .fingerprint
+            .get_or_init(|| self.config.session_codec.fingerprint_keys().current(req))
+    }
+
+    /// Whether `bound` is the fingerprint of this request's client: under the primary key, or
+    /// under a fallback key for a login bound before a key rotation.
+    fn is_this_client(&self, req: &HttpRequest, bound: &[u8; FINGERPRINT_LEN]) -> bool {
+        *bound == self.fingerprint(req)
+            || self
+                .config
+                .session_codec
+                .fingerprint_keys()
+                .matches_fallback(req, bound)
     }
 
     fn auth_digest(&self, user: &U) -> Option<[u8; TAG_LEN]> {
@@ -221,13 +239,47 @@ impl<U: UserLoader> LoginContext<U> {
                 "a loader asked for the current user while that user was being loaded: a `#[user_loader]` or `#[request_loader]` must not take `CurrentUser`/`MaybeUser` or call `LoginSession` methods that load the user",
             ));
         }
-        self.loaded
-            .get_or_try_init(|| MarkWhilePolled {
-                flag: &self.in_chain,
-                inner: self.load_chain(req),
-            })
-            .await
-            .map(|_| ())
+        loop {
+            match self.load_state.get() {
+                LoadState::Done => return Ok(()),
+                LoadState::Running => LoadSettled(self).await,
+                LoadState::Idle => return self.run_chain(req).await,
+            }
+        }
+    }
+
+    /// Runs the chain, marking it as running so that other futures of this request wait for
+    /// it. On an error (or if this future is dropped mid-way) the chain goes back to idle, so
+    /// the next caller runs it again, as a failed `OnceCell` initialisation would.
+    async fn run_chain(&self, req: &HttpRequest) -> Result<(), LoaderError> {
+        self.load_state.set(LoadState::Running);
+        let settle = SettleOnDrop(self);
+        let result = MarkWhilePolled {
+            flag: &self.in_chain,
+            inner: self.load_chain(req),
+        }
+        .await;
+        if result.is_ok() {
+            self.load_state.set(LoadState::Done);
+        }
+        drop(settle);
+        result
+    }
+
+    /// The authenticated user, if the load chain has already run in this request; `None` when
+    /// it has not (the caller must then run [`LoginContext::authenticated_user`]).
+    pub(crate) fn loaded_user(&self) -> Option<Option<Rc<U>>> {
+        (self.load_state.get() == LoadState::Done).then(|| self.current_authenticated())
+    }
+
+    /// The loaded user, if active. Only meaningful once the chain has run.
+    fn current_authenticated(&self) -> Option<Rc<U>> {
+        self.state
+            .borrow()
+            .user
+            .clone()
+            .flatten()
+            .filter(|u| u.is_authenticated())
     }
 
     /// Whether `login_user` already decided who this request is (it may run while a loader is
@@ -334,7 +386,7 @@ impl<U: UserLoader> LoginContext<U> {
         };
         let current = self.fingerprint(req);
         match session.fingerprint {
-            Some(bound) if bound == current => {}
+            Some(bound) if self.is_this_client(req, &bound) => {}
             None => {
                 session.fingerprint = Some(current);
                 state.session_dirty = true;
@@ -431,13 +483,7 @@ impl<U: UserLoader> LoginContext<U> {
     /// The logged-in user, loading it if needed. Inactive users count as anonymous.
     pub(crate) async fn authenticated_user(&self, req: &HttpRequest) -> Result<Option<Rc<U>>, LoaderError> {
         self.load(req).await?;
-        Ok(self
-            .state
-            .borrow()
-            .user
-            .clone()
-            .flatten()
-            .filter(|u| u.is_authenticated()))
+        Ok(self.current_authenticated())
     }
 
     /// Where the current user came from (after loading).
@@ -769,10 +815,9 @@ impl<U: UserLoader> LoginContext<U> {
                 None => {}
             }
         }
-        let now = now_secs();
         match &state.remember {
             RememberOp::Set(token) => {
-                let max_age = token.expires_at.saturating_sub(now);
+                let max_age = token.expires_at.saturating_sub(now_secs());
                 add_cookie(
                     res,
                     make_cookie(
@@ -789,6 +834,7 @@ impl<U: UserLoader> LoginContext<U> {
                 if let (true, Some(token)) = (config.remember_refresh_each_request, &incoming.remember) {
                     let same_user = logged_in_as == Some(token.user_id.as_str());
                     if same_user && matches!(state.source, Source::Session | Source::Remember) {
+                        let now = now_secs();
                         let lifetime = token.expires_at.saturating_sub(token.issued_at).max(1);
                         let renewed = RememberToken {
                             issued_at: now,
@@ -918,6 +964,53 @@ impl<F: Future> Future for MarkWhilePolled<'_, F> {
     }
 }
 
+/// Where the load chain of a request stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LoadState {
+    /// Not run yet, or the last run failed (a loader error): the next caller runs it.
+    Idle,
+    /// A future of this request is running it; others wait for it to settle.
+    Running,
+    /// It ran and decided who the request is.
+    Done,
+}
+
+/// Resolves when the chain another future is running settles (done, failed or dropped).
+struct LoadSettled<'a, U: UserLoader>(&'a LoginContext<U>);
+
+impl<U: UserLoader> Future for LoadSettled<'_, U> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let ctx = self.0;
+        if ctx.load_state.get() != LoadState::Running {
+            return Poll::Ready(());
+        }
+        let mut waiters = ctx.load_waiters.borrow_mut();
+        if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            waiters.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+/// Held while a future runs the chain: when it finishes or is dropped, a chain still marked
+/// as running goes back to idle, and every waiting task is woken.
+struct SettleOnDrop<'a, U: UserLoader>(&'a LoginContext<U>);
+
+impl<U: UserLoader> Drop for SettleOnDrop<'_, U> {
+    fn drop(&mut self) {
+        let ctx = self.0;
+        if ctx.load_state.get() == LoadState::Running {
+            ctx.load_state.set(LoadState::Idle);
+        }
+        let waiters = std::mem::take(&mut *ctx.load_waiters.borrow_mut());
+        for waker in waiters {
+            waker.wake();
+        }
+    }
+}
+
 /// The type-erased face of a [`LoginContext`], for guards that do not name the user type.
 pub(crate) trait ErasedContext {
     /// The context as `Any`, for extractors that know the user type.
@@ -1031,5 +1124,66 @@ mod tests {
         );
         assert!(matches!(&state.remember, RememberOp::Set(t) if t.user_id == "ada"));
         assert_eq!(state.source, Source::Login);
+    }
+
+    /// Records whether it was woken.
+    struct Flag(std::sync::atomic::AtomicBool);
+
+    impl std::task::Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// A request carrying ada's session cookie, and a fresh context for it.
+    fn ada_logged_in() -> (HttpRequest, LoginContext<Member>) {
+        let manager = LoginManager::<Member>::builder([7u8; 32])
+            .build()
+            .expect("valid configuration");
+        let req = manager
+            .test_login(&Member { id: "ada".into() })
+            .apply(TestRequest::default())
+            .to_http_request();
+        (req, LoginContext::new(Arc::clone(&manager.config)))
+    }
+
+    #[test]
+    fn a_second_load_waits_for_the_running_chain_and_is_woken_when_it_settles() {
+        let (req, ctx) = ada_logged_in();
+        let mut first = Box::pin(ctx.load(&req));
+        let mut second = Box::pin(ctx.load(&req));
+        let noop = &mut Context::from_waker(std::task::Waker::noop());
+        let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+        let waker = std::task::Waker::from(Arc::clone(&flag));
+        assert!(first.as_mut().poll(noop).is_pending(), "the loader is awaited");
+        assert!(
+            second
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending()
+        );
+        assert!(ctx.loaded_user().is_none(), "not loaded while the chain runs");
+        assert!(matches!(first.as_mut().poll(noop), Poll::Ready(Ok(()))));
+        assert!(
+            flag.0.load(std::sync::atomic::Ordering::SeqCst),
+            "the waiter is woken"
+        );
+        assert!(matches!(second.as_mut().poll(noop), Poll::Ready(Ok(()))));
+        let user = ctx.loaded_user().flatten().map(|u| u.id.clone());
+        assert_eq!(user.as_deref(), Some("ada"));
+    }
+
+    #[test]
+    fn a_chain_dropped_while_running_is_run_again_by_the_next_load() {
+        let (req, ctx) = ada_logged_in();
+        let noop = &mut Context::from_waker(std::task::Waker::noop());
+        let mut abandoned = Box::pin(ctx.load(&req));
+        assert!(abandoned.as_mut().poll(noop).is_pending());
+        drop(abandoned);
+        let mut next = Box::pin(ctx.load(&req));
+        assert!(next.as_mut().poll(noop).is_pending(), "it runs the chain itself");
+        assert!(matches!(next.as_mut().poll(noop), Poll::Ready(Ok(()))));
+        let user = ctx.loaded_user().flatten().map(|u| u.id.clone());
+        assert_eq!(user.as_deref(), Some("ada"));
     }
 }

@@ -1,8 +1,10 @@
 //! Extractors: [`CurrentUser`], [`MaybeUser`] and [`LoginSession`].
 
-use std::future::IntoFuture;
+use std::future::{Future, IntoFuture};
 use std::ops::Deref;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use actix_web::dev::Payload;
@@ -59,13 +61,29 @@ impl<U: std::fmt::Debug> std::fmt::Debug for CurrentUser<U> {
 
 impl<U: UserLoader> FromRequest for CurrentUser<U> {
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+    type Future = CurrentUserFuture<U>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let ctx = context::<U>(&req, "`CurrentUser`")?;
-            match ctx.authenticated_user(&req).await? {
+        CurrentUserFuture(Lookup::new(req, "`CurrentUser`"))
+    }
+}
+
+/// The future of [`CurrentUser`]'s extraction.
+pub struct CurrentUserFuture<U: UserLoader>(Lookup<U>);
+
+impl<U: UserLoader> std::fmt::Debug for CurrentUserFuture<U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CurrentUserFuture")
+    }
+}
+
+impl<U: UserLoader> Future for CurrentUserFuture<U> {
+    type Output = Result<CurrentUser<U>, actix_web::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.poll(cx).map(|found| {
+            let Found { ctx, req, user } = found?;
+            match user {
                 Some(user) => Ok(CurrentUser(user)),
                 None => Err(ctx.refusal(&req, Refusal::Unauthorized, &RouteOptions::LOGIN_REQUIRED)),
             }
@@ -116,14 +134,92 @@ impl<U> MaybeUser<U> {
 
 impl<U: UserLoader> FromRequest for MaybeUser<U> {
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+    type Future = MaybeUserFuture<U>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let ctx = context::<U>(&req, "`MaybeUser`")?;
-            Ok(MaybeUser(ctx.authenticated_user(&req).await?))
-        })
+        MaybeUserFuture(Lookup::new(req, "`MaybeUser`"))
+    }
+}
+
+/// The future of [`MaybeUser`]'s extraction.
+pub struct MaybeUserFuture<U: UserLoader>(Lookup<U>);
+
+impl<U: UserLoader> std::fmt::Debug for MaybeUserFuture<U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MaybeUserFuture")
+    }
+}
+
+impl<U: UserLoader> Future for MaybeUserFuture<U> {
+    type Output = Result<MaybeUser<U>, actix_web::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.poll(cx).map(|found| Ok(MaybeUser(found?.user)))
+    }
+}
+
+/// What a [`Lookup`] found: the authenticated user, with the context and the request (a
+/// refusal needs both).
+struct Found<U: UserLoader> {
+    ctx: Rc<LoginContext<U>>,
+    req: HttpRequest,
+    user: Option<Rc<U>>,
+}
+
+/// Finds the authenticated user of a request for [`CurrentUser`] and [`MaybeUser`].
+///
+/// Behind a guard (the common case) the guard has already run the load chain when the
+/// extractor is first polled, so the user is read straight from the context with no boxed
+/// future. Otherwise the chain is run in a boxed future, as before.
+enum Lookup<U: UserLoader> {
+    /// Not polled yet.
+    Start {
+        req: HttpRequest,
+        /// The extractor's name, for the "middleware missing" error.
+        what: &'static str,
+    },
+    /// Waiting for the load chain.
+    Loading(LocalBoxFuture<'static, Result<Found<U>, actix_web::Error>>),
+    /// The result was handed out.
+    Finished,
+}
+
+impl<U: UserLoader> Lookup<U> {
+    fn new(req: &HttpRequest, what: &'static str) -> Self {
+        Lookup::Start {
+            req: req.clone(),
+            what,
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Found<U>, actix_web::Error>> {
+        let mut loading = match std::mem::replace(self, Lookup::Finished) {
+            Lookup::Start { req, what } => {
+                let ctx = context::<U>(&req, what)?;
+                if let Some(user) = ctx.loaded_user() {
+                    return Poll::Ready(Ok(Found { ctx, req, user }));
+                }
+                let loading: LocalBoxFuture<'static, _> = Box::pin(async move {
+                    let user = ctx.authenticated_user(&req).await?;
+                    Ok(Found { ctx, req, user })
+                });
+                loading
+            }
+            Lookup::Loading(loading) => loading,
+            Lookup::Finished => {
+                // Polled after it completed: a bug in the caller, answered without a panic.
+                return Poll::Ready(Err(actix_web::error::ErrorInternalServerError(
+                    "login extractor polled after completion",
+                )));
+            }
+        };
+        match loading.as_mut().poll(cx) {
+            Poll::Pending => {
+                *self = Lookup::Loading(loading);
+                Poll::Pending
+            }
+            ready => ready,
+        }
     }
 }
 

@@ -1,41 +1,99 @@
 //! The client fingerprint used by session protection: Flask-Login's `_create_identifier`.
 //!
-//! A truncated SHA-256 of the peer's IP address and the `User-Agent` header. The peer address is
-//! the socket's, never `X-Forwarded-For` (which any client can forge; Flask-Login #700). Behind
-//! a reverse proxy, configure actix-web to see the real address, or use protection `Off`.
+//! A keyed hash of the peer's IP address and the `User-Agent` header. The peer address is the
+//! socket's, never `X-Forwarded-For` (which any client can forge; Flask-Login #700). Behind a
+//! reverse proxy, configure actix-web to see the real address, or use protection `Off`.
+//!
+//! The hash is SipHash-2-4 with its 128-bit output (the `siphasher` crate), keyed with a key derived from the secret
+//! (see [`KeyRing::subkeys`](crate::keys::KeyRing::subkeys)). The key matters: the fingerprint is
+//! readable in the cookie, and with an unkeyed hash a thief holding a stolen cookie could search
+//! offline for the victim's User-Agent (there are few of them) and then forge a matching client.
+//! SipHash is a PRF, so without the key the fingerprint reveals nothing, and it costs a fraction
+//! of a SHA-256 block.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::USER_AGENT;
-use sha2::{Digest, Sha256};
 
+use siphasher::sip128::{Hasher128 as _, SipHasher24};
+use std::hash::Hasher as _;
+
+use crate::keys::KeyRing;
 use crate::session::FINGERPRINT_LEN;
 
-/// Computes the fingerprint of the client making `req`.
-pub(crate) fn fingerprint(req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
-    let mut hasher = Sha256::new();
+/// The length of a fingerprint key (a SipHash key), in bytes.
+pub(crate) const FINGERPRINT_KEY_LEN: usize = 16;
+
+/// The label of the fingerprint keys, derived from the session cookie's keys.
+const KEY_LABEL: &[u8] = b"login-runtime/v1/session/fingerprint";
+
+/// The fingerprint keys: the primary key's, which binds new logins, and the fallback keys',
+/// which still recognise a client bound before a key rotation.
+#[derive(Clone)]
+pub(crate) struct FingerprintKeys {
+    primary: [u8; FINGERPRINT_KEY_LEN],
+    fallbacks: Vec<[u8; FINGERPRINT_KEY_LEN]>,
+}
+
+impl FingerprintKeys {
+    /// Derives the fingerprint keys from the session cookie's key ring.
+    pub(crate) fn new(session_keys: &KeyRing) -> Self {
+        let (primary, fallbacks) = session_keys.subkeys(KEY_LABEL);
+        FingerprintKeys { primary, fallbacks }
+    }
+
+    /// The fingerprint of the client making `req`, under the primary key.
+    pub(crate) fn current(&self, req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
+        fingerprint(&self.primary, req)
+    }
+
+    /// Whether `bound` is the fingerprint of the client making `req` under a fallback key (a
+    /// login bound before the secret was rotated).
+    pub(crate) fn matches_fallback(&self, req: &HttpRequest, bound: &[u8; FINGERPRINT_LEN]) -> bool {
+        self.fallbacks.iter().any(|key| fingerprint(key, req) == *bound)
+    }
+}
+
+/// Computes the fingerprint of the client making `req` under `key`.
+fn fingerprint(key: &[u8; FINGERPRINT_KEY_LEN], req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
+    let mut hasher = SipHasher24::new_with_key(key);
     match req.peer_addr().map(|a| a.ip()) {
-        Some(std::net::IpAddr::V4(ip)) => hasher.update(ip.octets()),
+        Some(std::net::IpAddr::V4(ip)) => hasher.write(&ip.octets()),
         // An IPv4-mapped IPv6 address is the same client as its IPv4 form.
         Some(std::net::IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
-            Some(v4) => hasher.update(v4.octets()),
-            None => hasher.update(ip.octets()),
+            Some(v4) => hasher.write(&v4.octets()),
+            None => hasher.write(&ip.octets()),
         },
         None => {}
     }
-    hasher.update(b"|");
+    // The separator keeps an address and a User-Agent from shifting into each other (a v4
+    // address is 4 bytes, a v6 one 16, and a missing address none).
+    hasher.write(b"|");
     if let Some(ua) = req.headers().get(USER_AGENT) {
-        hasher.update(ua.as_bytes());
+        hasher.write(ua.as_bytes());
     }
-    let digest = hasher.finalize();
-    let mut out = [0; FINGERPRINT_LEN];
-    out.copy_from_slice(&digest[..FINGERPRINT_LEN]);
-    out
+    hasher.finish128().as_bytes()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    const KEY: [u8; 16] = [7; 16];
+
+    #[test]
+    fn the_hash_is_the_128_bit_siphash_2_4_of_the_reference() {
+        // `vectors_sip128[0]` of the reference implementation: key 00..0f, empty message.
+        let key: [u8; 16] = std::array::from_fn(|i| i as u8);
+        let hasher = SipHasher24::new_with_key(&key);
+        assert_eq!(
+            hasher.finish128().as_bytes(),
+            [
+                0xa3, 0x81, 0x7f, 0x04, 0xba, 0x25, 0xa8, 0xe6, 0x6d, 0xf6, 0x72, 0x14, 0xc7, 0x55, 0x02,
+                0x93
+            ]
+        );
+    }
 
     #[test]
     fn the_user_agent_and_address_change_the_fingerprint_and_nothing_else_does() {
@@ -53,8 +111,17 @@ mod tests {
             .insert_header((USER_AGENT, "A"))
             .peer_addr("10.1.2.3:4000".parse().expect("valid address"))
             .to_http_request();
-        assert_eq!(fingerprint(&a), fingerprint(&a2), "X-Forwarded-For is ignored");
-        assert_ne!(fingerprint(&a), fingerprint(&b));
-        assert_ne!(fingerprint(&a), fingerprint(&other_ip));
+        let fp = |req| fingerprint(&KEY, req);
+        assert_eq!(fp(&a), fp(&a2), "X-Forwarded-For is ignored");
+        assert_ne!(fp(&a), fp(&b));
+        assert_ne!(fp(&a), fp(&other_ip));
+    }
+
+    #[test]
+    fn the_fingerprint_depends_on_the_key() {
+        let req = TestRequest::default()
+            .insert_header((USER_AGENT, "A"))
+            .to_http_request();
+        assert_ne!(fingerprint(&KEY, &req), fingerprint(&[8; 16], &req));
     }
 }

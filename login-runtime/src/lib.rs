@@ -61,7 +61,7 @@ pub use config::{
 };
 pub use context::LoginError;
 pub use events::LoginEvent;
-pub use extract::{CurrentUser, LoginSession, LoginUser, MaybeUser};
+pub use extract::{CurrentUser, CurrentUserFuture, LoginSession, LoginUser, MaybeUser, MaybeUserFuture};
 pub use middleware::{LoginFuture, LoginMiddleware, LoginScope, LoginScopeMiddleware};
 pub use redirect::{is_safe_next, login_url, make_next_param};
 pub use user::{AnonymousUser, LoaderError, LocalBoxFuture, RequestLoader, UserLoader, UserMixin};

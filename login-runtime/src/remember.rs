@@ -50,27 +50,31 @@ impl RememberCodec {
 
     /// The token in `value` if we signed it and it has not expired at `now` (unix seconds).
     pub(crate) fn open(&self, value: &str, now: u64) -> Option<RememberToken> {
-        let payload = wire::open(&self.keys, value)?;
-        let mut r = Reader::new(&payload);
-        if r.u8()? != VERSION {
-            return None;
-        }
-        let user_id = r.string()?;
-        let issued_at = r.u64()?;
-        let expires_at = r.u64()?;
-        let auth_digest = match r.u8()? {
-            0 => None,
-            1 => Some(r.fixed()?),
-            _ => return None,
-        };
-        r.end()?;
-        (now < expires_at).then_some(RememberToken {
-            user_id,
-            issued_at,
-            expires_at,
-            auth_digest,
-        })
+        wire::open(&self.keys, value, |payload| decode(payload, now))
     }
+}
+
+/// Reads a remember token's payload; `None` when malformed or expired at `now`.
+fn decode(payload: &[u8], now: u64) -> Option<RememberToken> {
+    let mut r = Reader::new(payload);
+    if r.u8()? != VERSION {
+        return None;
+    }
+    let user_id = r.string()?;
+    let issued_at = r.u64()?;
+    let expires_at = r.u64()?;
+    let auth_digest = match r.u8()? {
+        0 => None,
+        1 => Some(r.fixed()?),
+        _ => return None,
+    };
+    r.end()?;
+    (now < expires_at).then_some(RememberToken {
+        user_id,
+        issued_at,
+        expires_at,
+        auth_digest,
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! plain struct ([`SessionState`]); [`SessionCodec`] turns it into a cookie value and back. A
 //! server-side store can later implement the same two operations behind a session id.
 
+use crate::fingerprint::FingerprintKeys;
 use crate::keys::{KeyRing, TAG_LEN};
 use crate::wire::{self, Reader, Writer};
 
@@ -17,7 +18,7 @@ const HAS_FINGERPRINT: u8 = 1 << 2;
 const HAS_AUTH: u8 = 1 << 3;
 const HAS_NEXT: u8 = 1 << 4;
 
-/// The length of a client fingerprint (truncated SHA-256 of address and User-Agent).
+/// The length of a client fingerprint (a keyed 128-bit SipHash of address and User-Agent).
 pub(crate) const FINGERPRINT_LEN: usize = 16;
 
 /// The login state carried by the session cookie.
@@ -127,15 +128,25 @@ impl SessionState {
     }
 }
 
-/// Signs and verifies session cookie values.
+/// Signs and verifies session cookie values, and holds the keys of the client fingerprint
+/// stored in them.
 #[derive(Clone)]
 pub(crate) struct SessionCodec {
     keys: KeyRing,
+    fingerprint_keys: FingerprintKeys,
 }
 
 impl SessionCodec {
     pub(crate) fn new(keys: KeyRing) -> Self {
-        SessionCodec { keys }
+        SessionCodec {
+            fingerprint_keys: FingerprintKeys::new(&keys),
+            keys,
+        }
+    }
+
+    /// The keys of the client fingerprint, derived from the session keys.
+    pub(crate) fn fingerprint_keys(&self) -> &FingerprintKeys {
+        &self.fingerprint_keys
     }
 
     /// The cookie value for `state`.
@@ -145,7 +156,7 @@ impl SessionCodec {
 
     /// The state in a cookie value, or `None` when the value is not one we signed.
     pub(crate) fn open(&self, value: &str) -> Option<SessionState> {
-        SessionState::decode(&wire::open(&self.keys, value)?)
+        wire::open(&self.keys, value, SessionState::decode)
     }
 }
 

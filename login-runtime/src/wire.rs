@@ -23,9 +23,14 @@ pub(crate) fn seal(keys: &KeyRing, payload: &[u8]) -> String {
     out
 }
 
-/// Verifies a cookie value and returns its payload, or `None` if it is malformed, oversized or
-/// signed by a key we do not know.
-pub(crate) fn open(keys: &KeyRing, value: &str) -> Option<Vec<u8>> {
+/// Payloads up to this many bytes are decoded on the stack. A session cookie without a kept
+/// `next` URL and a remember token are well under it; larger payloads go to the heap.
+const STACK_PAYLOAD_LEN: usize = 256;
+
+/// Verifies a cookie value and hands its payload to `read`, or returns `None` if the value is
+/// malformed, oversized or signed by a key we do not know. The payload is only borrowed, so a
+/// small one never touches the heap.
+pub(crate) fn open<T>(keys: &KeyRing, value: &str, read: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
     if value.len() > MAX_COOKIE_LEN {
         return None;
     }
@@ -33,8 +38,15 @@ pub(crate) fn open(keys: &KeyRing, value: &str) -> Option<Vec<u8>> {
     // The tag is decoded on the stack; a tag of any other length fails verification.
     let mut tag_buf = [0u8; TAG_LEN + 16];
     let tag_len = URL_SAFE_NO_PAD.decode_slice(tag, &mut tag_buf).ok()?;
-    let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    keys.verify(&payload, &tag_buf[..tag_len]).then_some(payload)
+    let tag = &tag_buf[..tag_len];
+    if base64::decoded_len_estimate(payload.len()) <= STACK_PAYLOAD_LEN {
+        let mut buf = [0u8; STACK_PAYLOAD_LEN];
+        let len = URL_SAFE_NO_PAD.decode_slice(payload, &mut buf).ok()?;
+        keys.verify(&buf[..len], tag).then(|| read(&buf[..len]))?
+    } else {
+        let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
+        keys.verify(&payload, tag).then(|| read(&payload))?
+    }
 }
 
 /// Writes a binary record.
@@ -118,19 +130,47 @@ mod tests {
         KeyRing::new(&[7; 32], &[], Purpose::Session)
     }
 
+    /// The verified payload of `value`, copied out.
+    fn open_vec(value: &str) -> Option<Vec<u8>> {
+        open(&ring(), value, |p| Some(p.to_vec()))
+    }
+
     #[test]
     fn seal_then_open_round_trips() {
         let sealed = seal(&ring(), b"payload");
-        assert_eq!(open(&ring(), &sealed).as_deref(), Some(&b"payload"[..]));
+        assert_eq!(open_vec(&sealed).as_deref(), Some(&b"payload"[..]));
+    }
+
+    #[test]
+    fn payloads_on_both_sides_of_the_stack_buffer_round_trip_and_verify() {
+        for len in [
+            0,
+            1,
+            STACK_PAYLOAD_LEN - 1,
+            STACK_PAYLOAD_LEN,
+            STACK_PAYLOAD_LEN + 1,
+            2000,
+        ] {
+            let payload: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let sealed = seal(&ring(), &payload);
+            assert_eq!(open_vec(&sealed), Some(payload.clone()), "length {len}");
+            // One flipped payload character must fail verification on either path.
+            let mut forged = sealed.into_bytes();
+            if len > 0 {
+                forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
+                let forged = String::from_utf8(forged).unwrap_or_default();
+                assert_eq!(open_vec(&forged), None, "forged, length {len}");
+            }
+        }
     }
 
     #[test]
     fn garbage_and_oversized_values_are_rejected() {
         for bad in ["", ".", "no-dot", "a.b", "!!!.???", "\u{1F600}.x"] {
-            assert_eq!(open(&ring(), bad), None, "{bad:?}");
+            assert_eq!(open_vec(bad), None, "{bad:?}");
         }
         let huge = "A".repeat(MAX_COOKIE_LEN + 1);
-        assert_eq!(open(&ring(), &huge), None);
+        assert_eq!(open_vec(&huge), None);
     }
 
     #[test]

@@ -562,6 +562,42 @@ async fn contract_secret_key_fallbacks() {
 }
 
 #[actix_rt::test]
+async fn contract_secret_key_rotation_keeps_the_client_fingerprint() {
+    // The fingerprint is keyed from the secret. A login bound to its client before a rotation
+    // must still be recognised after it: strong protection must not log it out, basic must
+    // not demote it to non-fresh.
+    let old = "the previous secret key (32 bytes or more)";
+    for mode in ["strong", "basic"] {
+        let mut before = quickstart!("SECRET_KEY" => old, "SESSION_PROTECTION" => mode);
+        before.send(login_form("leafstorm", "secret", false, None)).await;
+        let session = before.cookie("session").unwrap();
+
+        let mut rotated = quickstart!(
+            "SECRET_KEY" => KEY, "SECRET_KEY_FALLBACKS" => old, "SESSION_PROTECTION" => mode
+        );
+        rotated.set_cookie("session", &session);
+        let r = rotated.get("/fresh").await;
+        assert_eq!(
+            r.status,
+            200,
+            "{mode}: still logged in and fresh, {:?}",
+            r.location()
+        );
+
+        let mut other_client = quickstart!(
+            "SECRET_KEY" => KEY, "SECRET_KEY_FALLBACKS" => old, "SESSION_PROTECTION" => mode
+        );
+        other_client.user_agent = "another browser".into();
+        other_client.set_cookie("session", &session);
+        assert_eq!(
+            other_client.get("/fresh").await.status,
+            302,
+            "{mode}: another client is still caught"
+        );
+    }
+}
+
+#[actix_rt::test]
 async fn contract_garbage_cookies_never_5xx() {
     let c = quickstart!();
     for value in ["", "garbage", "a.b", "%ff", &"A".repeat(5000)] {
