@@ -130,6 +130,9 @@ pub mod __private {
         note = "use a `String`, an integer or a UUID as the id, or implement `Display`, `FromStr` and `PartialEq` for `{Self}` so that parsing what `Display` wrote gives back an equal id"
     )]
     pub trait UserId: core::fmt::Display + core::str::FromStr + PartialEq + 'static {}
+    // `do_not_recommend` makes a missing bound one error, with the message above, instead of
+    // one error per missing trait (`Display`, `FromStr`, `PartialEq`) that each repeat it.
+    #[diagnostic::do_not_recommend]
     impl<T: core::fmt::Display + core::str::FromStr + PartialEq + 'static> UserId for T {}
 
     /// Checks, at compile time, that `T` can be a user id (spanned at the id field's type).
