@@ -626,6 +626,12 @@ fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
             "{what} `{view}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL"
         )));
     }
+    if !view.is_ascii() {
+        // It goes into a `Location` header, which must be ASCII.
+        return Err(ConfigError::new(format!(
+            "{what} `{view}` has non-ASCII characters, which a `Location` header cannot carry: percent-encode them (for example `/登录` as `/%E7%99%BB%E5%BD%95`)"
+        )));
+    }
     Ok(())
 }
 
@@ -682,6 +688,20 @@ fn check_cookie(c: &CookieSettings) -> Result<(), ConfigError> {
     if c.same_site == SameSite::None && !c.secure {
         return Err(ConfigError::new(format!(
             "cookie `{}` has SameSite=None without Secure, which browsers reject: turn Secure on or use SameSite=Lax",
+            c.name
+        )));
+    }
+    // Browsers drop prefixed cookies whose attributes break the prefix's rules, so the login
+    // would silently never stick.
+    if c.name.starts_with("__Host-") && (!c.secure || c.path != "/" || c.domain.is_some()) {
+        return Err(ConfigError::new(format!(
+            "cookie `{}` has the `__Host-` prefix, which browsers only accept with Secure, `Path=/` and no domain: keep those defaults or drop the prefix",
+            c.name
+        )));
+    }
+    if c.name.starts_with("__Secure-") && !c.secure {
+        return Err(ConfigError::new(format!(
+            "cookie `{}` has the `__Secure-` prefix, which browsers only accept with Secure: turn Secure on or drop the prefix",
             c.name
         )));
     }

@@ -164,30 +164,31 @@ impl<U: UserLoader> LoginContext<U> {
             };
             let mut session = None;
             // Scan the `Cookie` headers in place for our two names: no cookie jar, no copy of
-            // any cookie. Our values are base64url, so they are compared as sent (no
-            // percent-decoding); the first cookie of a name wins, as browsers send the most
-            // specific first. A header that is not UTF-8 is skipped.
+            // any cookie. The scan works on bytes, so a non-UTF-8 byte in somebody else's
+            // cookie cannot hide ours; only our own values must be UTF-8 (they are base64url,
+            // compared as sent, without percent-decoding). The first cookie of a name wins, as
+            // browsers send the most specific first.
             for header in req.headers().get_all(header::COOKIE) {
-                let Ok(line) = std::str::from_utf8(header.as_bytes()) else {
-                    continue;
-                };
-                for pair in line.split(';') {
-                    let Some((name, value)) = pair.split_once('=') else {
+                for pair in header.as_bytes().split(|&b| b == b';') {
+                    let Some(eq) = pair.iter().position(|&b| b == b'=') else {
                         continue;
                     };
-                    let name = name.trim();
-                    let value = value.trim();
+                    let name = pair[..eq].trim_ascii();
+                    let value = pair[eq + 1..].trim_ascii();
                     let value = value
-                        .strip_prefix('"')
-                        .and_then(|v| v.strip_suffix('"'))
+                        .strip_prefix(b"\"")
+                        .and_then(|v| v.strip_suffix(b"\""))
                         .unwrap_or(value);
-                    if name == config.session_cookie.name && !incoming.had_session_cookie {
+                    // A value of ours that is not UTF-8 is a bad cookie: present, never valid.
+                    let value = std::str::from_utf8(value).ok();
+                    if name == config.session_cookie.name.as_bytes() && !incoming.had_session_cookie {
                         incoming.had_session_cookie = true;
-                        session = config.session_codec.open(value);
-                    } else if name == config.remember_cookie.name && !incoming.had_remember_cookie {
+                        session = value.and_then(|v| config.session_codec.open(v));
+                    } else if name == config.remember_cookie.name.as_bytes() && !incoming.had_remember_cookie
+                    {
                         incoming.had_remember_cookie = true;
                         // The clock is read only when a remember cookie is there to check.
-                        incoming.remember = config.remember_codec.open(value, now_secs());
+                        incoming.remember = value.and_then(|v| config.remember_codec.open(v, now_secs()));
                     }
                 }
             }
@@ -332,34 +333,47 @@ impl<U: UserLoader> LoginContext<U> {
 
         // 2. The remember cookie.
         let remember_allowed = !matches!(self.state.borrow().remember, RememberOp::Delete);
-        if user.is_none() && remember_allowed {
-            if let Some(token) = &incoming.remember {
-                let loaded = match token.user_id.parse::<U::Id>() {
-                    Ok(id) => U::load_user(id, req).await?,
-                    Err(_) => None,
-                };
-                if self.decided() {
-                    return Ok(());
+        if user.is_none()
+            && remember_allowed
+            && let Some(token) = &incoming.remember
+        {
+            let loaded = match token.user_id.parse::<U::Id>() {
+                Ok(id) => U::load_user(id, req).await?,
+                Err(_) => None,
+            };
+            if self.decided() {
+                return Ok(());
+            }
+            match loaded {
+                Some(u) if u.is_authenticated() && self.auth_matches(&u, token.auth_digest.as_ref()) => {
+                    self.restore_from_remember(req, &u, token);
+                    self.config.emit(req, LoginEvent::LoadedFromCookie(&u));
+                    user = Some(u);
+                    source = Source::Remember;
                 }
-                match loaded {
-                    Some(u) if u.is_authenticated() && self.auth_matches(&u, token.auth_digest.as_ref()) => {
-                        self.restore_from_remember(req, &u, token);
-                        self.config.emit(req, LoginEvent::LoadedFromCookie(&u));
-                        user = Some(u);
-                        source = Source::Remember;
-                    }
-                    _ => self.state.borrow_mut().remember = RememberOp::Delete,
-                }
-            } else if incoming.had_remember_cookie {
-                // Tampered, expired or signed with an unknown key: remove it.
-                self.state.borrow_mut().remember = RememberOp::Delete;
+                _ => self.state.borrow_mut().remember = RememberOp::Delete,
+            }
+        }
+        if incoming.had_remember_cookie && incoming.remember.is_none() {
+            // Tampered, expired or signed with an unknown key: remove it, whoever is logged in
+            // (unless a login made during the chain already decided the remember cookie).
+            let mut state = self.state.borrow_mut();
+            if matches!(state.remember, RememberOp::Keep) {
+                state.remember = RememberOp::Delete;
             }
         }
 
         // 3. The request loader: reached even when a remember cookie was invalid (#901).
         if user.is_none()
             && let Some(loader) = &self.config.request_loader
-            && let Some(u) = loader.load_from_request(req).await?
+            && let Some(u) = match loader.load_from_request(req).await {
+                // A parameter the request does not satisfy (no such header): no credentials.
+                Err(e) if e.is_client_error() => {
+                    tracing::debug!(target: "login_runtime", error = %e, "request loader not applicable");
+                    None
+                }
+                found => found?,
+            }
         {
             self.config.emit(req, LoginEvent::LoadedFromRequest(&u));
             user = Some(u);
@@ -798,13 +812,13 @@ impl<U: UserLoader> LoginContext<U> {
         };
         let config = &*self.config;
         let state = self.state.borrow();
-        if state.source == Source::Request {
-            // A user authenticated by the request itself (an API key, Basic) gets no cookies at
-            // all: the client never asked for a session.
-            return;
-        }
+        // A user authenticated by the request itself (an API key, Basic) never gets a login
+        // cookie: the client did not ask for a session. The clean-ups the load chain decided
+        // (a stale session, a bad remember cookie) are still sent.
+        let request_user = state.source == Source::Request;
         if state.session_dirty {
             match state.session.as_ref().filter(|s| !s.is_empty()) {
+                Some(session) if request_user && session.user_id.is_some() => {}
                 Some(session) => add_cookie(
                     res,
                     make_cookie(&config.session_cookie, config.session_codec.seal(session), None),
@@ -816,6 +830,7 @@ impl<U: UserLoader> LoginContext<U> {
             }
         }
         match &state.remember {
+            RememberOp::Set(_) if request_user => {}
             RememberOp::Set(token) => {
                 let max_age = token.expires_at.saturating_sub(now_secs());
                 add_cookie(

@@ -112,12 +112,9 @@ pub mod __private {
         fn extract(req: &HttpRequest) -> crate::LocalBoxFuture<'static, Result<Self, crate::LoaderError>> {
             let future = T::from_request(req, &mut Payload::None);
             Box::pin(async move {
-                future.await.map_err(|e| {
-                    crate::LoaderError::new(format_args!(
-                        "a loader argument could not be extracted: {}",
-                        e.into()
-                    ))
-                })
+                future
+                    .await
+                    .map_err(|e| crate::LoaderError::from_extractor(e.into()))
             })
         }
     }

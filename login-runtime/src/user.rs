@@ -81,9 +81,18 @@ pub trait UserMixin: 'static {
 ///
 /// A loader error is a server error (500), never an anonymous user: treating an outage as
 /// "logged out" would log everybody out. The message is logged, not shown to the client.
+///
+/// One kind of failure is the client's, not the server's: an extractor parameter of a loader
+/// (a `web::Header<T>`, a `web::Query<T>`) that the request does not satisfy. For a
+/// `#[request_loader]` that means "this request carries no credentials", so the request simply
+/// has no user from it; for a `#[user_loader]` the request is answered with the extractor's own
+/// client error (a 400, not a 500). A missing `web::Data<T>` stays a server error: it is a
+/// configuration mistake.
 #[derive(Debug)]
 pub struct LoaderError {
     message: String,
+    /// The client-error status of a failed extractor parameter, if that is what failed.
+    client_error: Option<actix_web::http::StatusCode>,
 }
 
 impl LoaderError {
@@ -96,7 +105,23 @@ impl LoaderError {
     pub fn new(message: impl Display) -> Self {
         LoaderError {
             message: message.to_string(),
+            client_error: None,
         }
+    }
+
+    /// A loader parameter could not be extracted from the request; `error` is the extractor's.
+    pub(crate) fn from_extractor(error: actix_web::Error) -> Self {
+        let status = error.as_response_error().status_code();
+        LoaderError {
+            message: format!("a loader argument could not be extracted: {error}"),
+            client_error: status.is_client_error().then_some(status),
+        }
+    }
+
+    /// Whether the request, not the server, caused the failure (an extractor parameter the
+    /// request does not satisfy).
+    pub(crate) fn is_client_error(&self) -> bool {
+        self.client_error.is_some()
     }
 }
 
@@ -109,7 +134,18 @@ impl Display for LoaderError {
 impl std::error::Error for LoaderError {}
 
 impl actix_web::ResponseError for LoaderError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.client_error
+            .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     fn error_response(&self) -> actix_web::HttpResponse {
+        if let Some(status) = self.client_error {
+            tracing::debug!(target: "login_runtime", error = %self, "user loader argument refused");
+            return actix_web::HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(format!("{status}: {}", self.message));
+        }
         tracing::error!(target: "login_runtime", error = %self, "user loader failed");
         actix_web::HttpResponse::InternalServerError()
             .content_type("text/plain; charset=utf-8")
