@@ -30,6 +30,7 @@ use crate::redirect::{MAX_NEXT_LEN, login_url, make_next_param};
 use crate::remember::RememberToken;
 use crate::session::{FINGERPRINT_LEN, SessionState};
 use crate::user::{LoaderError, LocalBoxFuture, UserLoader};
+use crate::wire::MAX_COOKIE_LEN;
 
 /// Unix seconds now (0 if the clock is before 1970, which only a broken clock gives).
 pub(crate) fn now_secs() -> u64 {
@@ -663,19 +664,22 @@ impl<U: UserLoader> LoginContext<U> {
         else {
             return Ok(false);
         };
-        session.auth_digest = digest;
+        let old_digest = std::mem::replace(&mut session.auth_digest, digest);
         state.session_dirty = true;
         if remembered {
             let current = match &state.remember {
                 RememberOp::Set(token) => Some(token.clone()),
                 _ => incoming.remember.clone(),
             };
-            if let Some(token) = current {
-                state.remember = RememberOp::Set(RememberToken {
+            // Only a remember cookie that was valid for this login is carried over: one made
+            // under an older password (planted in this browser, say) is removed, not revived.
+            state.remember = match current {
+                Some(token) if token.auth_digest == old_digest => RememberOp::Set(RememberToken {
                     auth_digest: digest,
                     ..token
-                });
-            }
+                }),
+                _ => RememberOp::Delete,
+            };
         }
         state.user = Some(Some(Rc::new(user)));
         Ok(true)
@@ -806,6 +810,33 @@ impl<U: UserLoader> LoginContext<U> {
 
     /// Writes the cookies that changed onto the response. Does nothing if the login state was
     /// never touched.
+    /// The session cookie's value. A value longer than browsers keep (and than we read back)
+    /// would end the login it carries, so a `next` kept in the session is dropped first; if
+    /// the login alone is still too long (a user id of kilobytes), that is logged.
+    fn seal_session(&self, session: &SessionState) -> String {
+        let codec = &self.config.session_codec;
+        let value = codec.seal(session);
+        if value.len() <= MAX_COOKIE_LEN {
+            return value;
+        }
+        let value = match &session.next {
+            Some(_) => codec.seal(&SessionState {
+                next: None,
+                ..session.clone()
+            }),
+            None => value,
+        };
+        if value.len() > MAX_COOKIE_LEN {
+            tracing::error!(
+                target: "login_runtime",
+                bytes = value.len(),
+                limit = MAX_COOKIE_LEN,
+                "the session cookie is too long for browsers to keep, so this login will not last: use shorter user ids"
+            );
+        }
+        value
+    }
+
     pub(crate) fn finish(&self, res: &mut HttpResponse<impl Sized>) {
         let Some(incoming) = self.incoming.get() else {
             return;
@@ -821,7 +852,7 @@ impl<U: UserLoader> LoginContext<U> {
                 Some(session) if request_user && session.user_id.is_some() => {}
                 Some(session) => add_cookie(
                     res,
-                    make_cookie(&config.session_cookie, config.session_codec.seal(session), None),
+                    make_cookie(&config.session_cookie, self.seal_session(session), None),
                 ),
                 None if incoming.had_session_cookie => {
                     add_cookie(res, removal_cookie(&config.session_cookie))

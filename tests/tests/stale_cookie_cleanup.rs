@@ -172,3 +172,25 @@ async fn host_prefixed_cookie_names_log_in_and_remember() {
     let names = c.cookie_names();
     assert!(names.contains(&"__Host-session".to_owned()), "{names:?}");
 }
+
+#[actix_rt::test]
+async fn a_next_too_long_to_fit_next_to_the_login_is_dropped_not_the_login() {
+    // `next` kept in the session (USE_SESSION_FOR_NEXT) next to a long user id: together they
+    // would pass the 4 KiB browsers keep, which would silently end the login.
+    let long_id = "u".repeat(1500);
+    let store = Store::new();
+    store.insert(login_tests::TestUser::new(&long_id));
+    let manager = builder()
+        .refresh_view("/reauth")
+        .use_session_for_next(true)
+        .build()
+        .unwrap();
+    let mut c = client!(manager, store);
+    c.get(&format!("/login/{long_id}?fresh=false")).await;
+    assert_eq!(c.get("/username").await.body, long_id);
+    let r = c.get(&format!("/fresh?pad={}", "p".repeat(1900))).await;
+    assert_eq!(r.status, 302, "not fresh: sent to re-authenticate");
+    let session = c.cookie("session").unwrap();
+    assert!(session.len() <= 4096, "{} bytes", session.len());
+    assert_eq!(c.get("/username").await.body, long_id, "still logged in");
+}

@@ -284,3 +284,32 @@ async fn zero_timeouts_are_start_up_errors() {
             .contains("idle_timeout must be at least one second")
     );
 }
+
+#[actix_rt::test]
+async fn update_auth_hash_never_revives_a_remember_cookie_from_before_an_earlier_change() {
+    set_password("reviver", "first");
+    let app = app!(manager(|b| b));
+    let me = Jar::default();
+    let res = test::call_service(&app, me.request("/login/reviver/true").to_request()).await;
+    me.absorb(&res);
+    let stale = me.0.borrow()["remember_token"].clone();
+    let res = test::call_service(&app, me.request("/password/second").to_request()).await;
+    me.absorb(&res);
+    assert_eq!(body(res).await, "kept=true");
+
+    // The remember cookie from before the first change is planted back into this browser,
+    // and the password changes again: the stale cookie must not be re-signed.
+    me.put("remember_token", stale);
+    let res = test::call_service(&app, me.request("/password/third").to_request()).await;
+    let removed = res
+        .response()
+        .cookies()
+        .find(|c| c.name() == "remember_token")
+        .is_some_and(|c| c.max_age().is_some_and(|a| a.is_zero()));
+    me.absorb(&res);
+    assert_eq!(body(res).await, "kept=true", "the session itself is kept");
+    assert!(removed, "the stale remember cookie is removed, not re-signed");
+    me.forget("session");
+    let res = test::call_service(&app, me.request("/whoami").to_request()).await;
+    assert_eq!(body(res).await, "anonymous");
+}
