@@ -46,8 +46,30 @@ struct Seen {
     remember: Option<String>,
 }
 
+/// The value the client sent for cookie `name`, read as RFC 6265 says a server reads a
+/// `Cookie` header: pairs split on `;`, name and value trimmed, a quoted value unquoted, the
+/// first pair of a name wins. Bytes, not text: a non-UTF-8 byte elsewhere in the header does
+/// not hide a cookie (actix's own `req.cookie` gives up on the whole header then).
+fn sent_cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .flat_map(|h| h.as_bytes().split(|&b| b == b';'))
+        .filter_map(|pair| {
+            let eq = pair.iter().position(|&b| b == b'=')?;
+            Some((pair[..eq].trim_ascii(), pair[eq + 1..].trim_ascii()))
+        })
+        .find(|(n, _)| *n == name.as_bytes())
+        .map(|(_, v)| {
+            let v = v
+                .strip_prefix(b"\"")
+                .and_then(|v| v.strip_suffix(b"\""))
+                .unwrap_or(v);
+            String::from_utf8_lossy(v).into_owned()
+        })
+}
+
 async fn whoami(req: HttpRequest, user: MaybeUser<User>) -> HttpResponse {
-    let seen = |name: &str| req.cookie(name).map(|c| c.value().to_owned());
+    let seen = |name: &str| sent_cookie(&req, name);
     HttpResponse::Ok().json(serde_json::json!({
         "user": user.get().map(|u| u.id.clone()),
         "session": seen("session"),
