@@ -83,9 +83,10 @@ impl Text {
                 ))
                 .with_span(&nv.value)),
             },
-            Meta::Path(path) => {
-                Err(darling::Error::custom(format!("`{name}` needs a value: {expected}")).with_span(path))
-            }
+            Meta::Path(path) => Err(darling::Error::custom(format!(
+                "`{name}` needs a value: write `{name} = \"{example}\"`"
+            ))
+            .with_span(path)),
             Meta::List(list) => {
                 Err(darling::Error::custom(expected).with_span(&list.delimiter.span().join()))
             }
@@ -101,10 +102,29 @@ impl FromMeta for View {
     fn from_meta(item: &Meta) -> darling::Result<Self> {
         let text = Text::parse(item, "/login")?;
         let v = text.value.as_str();
+        // The same rules as the runtime's `LoginManagerBuilder::login_view`: the view goes into
+        // a `Location` header as written.
         let shape_ok = v.starts_with('/') || v.starts_with("http://") || v.starts_with("https://");
-        if !shape_ok || v.starts_with("//") || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if !shape_ok || v.starts_with("//") {
             return Err(darling::Error::custom(format!(
-                "`{v}` is not a URL: give a path that starts with one `/` (for example \"/login\") or an absolute http(s) URL"
+                "`{}` is not a URL: give a path that starts with one `/` (for example \"/login\") or an absolute http(s) URL",
+                v.escape_debug()
+            ))
+            .with_span(&text.span));
+        }
+        if let Some(bad) = v
+            .chars()
+            .find(|&c| c.is_whitespace() || c.is_control() || c == '\\')
+        {
+            return Err(darling::Error::custom(format!(
+                "`{}` contains {bad:?}, which a URL cannot hold as is: remove it or percent-encode it (a space is `%20`)",
+                v.escape_debug()
+            ))
+            .with_span(&text.span));
+        }
+        if !v.is_ascii() {
+            return Err(darling::Error::custom(format!(
+                "`{v}` has non-ASCII characters, which a `Location` header cannot carry: percent-encode them (for example \"/%E7%99%BB%E5%BD%95\" for \"/登录\")"
             ))
             .with_span(&text.span));
         }
@@ -185,11 +205,20 @@ mod tests {
             let meta: syn::Meta = parse_quote!(login_view = #ok);
             assert!(View::from_meta(&meta).is_ok(), "{ok}");
         }
-        for bad in ["login", "//evil.example", "/log in", "javascript:alert(1)"] {
+        for bad in ["login", "//evil.example", "javascript:alert(1)"] {
             let meta: syn::Meta = parse_quote!(login_view = #bad);
             let msg = message::<View>(meta);
             assert!(msg.contains("is not a URL"), "{bad}: {msg}");
         }
+        for bad in ["/log in", "/a\\b", "/tab\there"] {
+            let meta: syn::Meta = parse_quote!(login_view = #bad);
+            let msg = message::<View>(meta);
+            assert!(msg.contains("percent-encode it"), "{bad}: {msg}");
+        }
+        let msg = message::<View>(parse_quote!(login_view = "/登录"));
+        assert!(msg.contains("non-ASCII") && msg.contains("%E7%99%BB"), "{msg}");
+        let msg = message::<View>(parse_quote!(login_view));
+        assert_eq!(msg, "`login_view` needs a value: write `login_view = \"/login\"`");
         let msg = message::<View>(parse_quote!(login_view = 42));
         assert!(
             msg.contains("write `login_view = \"/login\"`, not `login_view = 42`"),

@@ -5,7 +5,7 @@
 use darling::FromMeta;
 use darling::ast::NestedMeta;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, ItemFn};
 
 use crate::args::{FreshOnly, Seconds, Switch, View};
@@ -109,6 +109,25 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
     let Some(items) = acc.handle(NestedMeta::parse_meta_list(args).map_err(darling::Error::from)) else {
         return Model::default();
     };
+    // A bare literal (`#[login_required("/login")]`) would get darling's "Unexpected meta-item
+    // format `literal`"; say which key it needs instead.
+    let (literals, items): (Vec<_>, Vec<_>) = items
+        .into_iter()
+        .partition(|item| matches!(item, NestedMeta::Lit(_)));
+    for literal in &literals {
+        let view = match kind {
+            Kind::Login => "login_view",
+            Kind::Fresh => "refresh_view",
+        };
+        let fix = match literal {
+            NestedMeta::Lit(syn::Lit::Str(s)) => format!("write `{view} = {}`", s.to_token_stream()),
+            _ => format!("write `{view} = \"/login\"`, `json` or `html`"),
+        };
+        acc.push(
+            darling::Error::custom(format!("options are written as `key = value` or `key`: {fix}"))
+                .with_span(literal),
+        );
+    }
     match kind {
         Kind::Login => acc
             .handle(LoginArgs::from_list(&items))

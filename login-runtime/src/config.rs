@@ -125,10 +125,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, ConfigError> {
     };
     let n: Option<u64> = digits.parse().ok();
     match (n, unit_secs) {
-        (Some(n), u) if u > 0 && n > 0 => n
-            .checked_mul(u)
-            .map(Duration::from_secs)
-            .ok_or_else(|| ConfigError::new(format!("duration `{text}` is too large"))),
+        (Some(n), u) if u > 0 && n > 0 => n.checked_mul(u).map(Duration::from_secs).ok_or_else(|| {
+            ConfigError::new(format!(
+                "duration `{text}` is too large to count in seconds: use a smaller number, for example `365d`"
+            ))
+        }),
         _ => Err(ConfigError::new(format!(
             "`{text}` is not a duration: write a positive number followed by s, m, h, d or w, for example `30d`"
         ))),
@@ -555,8 +556,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         }
         if http::header::HeaderValue::from_str(&self.www_authenticate).is_err() {
             return Err(ConfigError::new(format!(
-                "`{}` is not a valid WWW-Authenticate header value",
-                self.www_authenticate
+                "`{}` is not a valid WWW-Authenticate header value: use visible ASCII without line breaks, for example `Bearer realm=\"api\"`",
+                self.www_authenticate.escape_debug()
             )));
         }
         for (what, timeout) in [
@@ -617,13 +618,24 @@ fn check_key(what: &str, key: &[u8]) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
+pub(crate) fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
     let ok = (view.starts_with('/') && !view.starts_with("//"))
         || view.starts_with("http://")
         || view.starts_with("https://");
-    if view.trim().is_empty() || !ok || view.chars().any(|c| c.is_control() || c == ' ' || c == '\\') {
+    if view.trim().is_empty() || !ok {
         return Err(ConfigError::new(format!(
-            "{what} `{view}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL"
+            "{what} `{}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL",
+            view.escape_debug()
+        )));
+    }
+    if let Some(bad) = view
+        .chars()
+        .find(|&c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return Err(ConfigError::new(format!(
+            "{what} `{}` contains {:?}, which a URL cannot hold as is: remove it or percent-encode it (a space is `%20`)",
+            view.escape_debug(),
+            bad
         )));
     }
     if !view.is_ascii() {

@@ -139,14 +139,20 @@ impl LoginScope {
     }
 
     /// The login view for routes in this scope.
+    ///
+    /// It is checked like the manager's views. `Scope::wrap` cannot fail, so a bad view (not a
+    /// path or an http(s) URL, or not ASCII) is logged as an error when the scope is built, at
+    /// start-up, and the scope's refusals answer a plain 401 instead of a broken redirect.
     pub fn login_view(self, url: impl Into<String>) -> Self {
         let url = url.into();
+        log_if_invalid("LoginScope::login_view", &url);
         self.edit(|r| r.login_view = Some(url))
     }
 
-    /// The refresh view for routes in this scope.
+    /// The refresh view for routes in this scope, checked like [`LoginScope::login_view`].
     pub fn refresh_view(self, url: impl Into<String>) -> Self {
         let url = url.into();
+        log_if_invalid("LoginScope::refresh_view", &url);
         self.edit(|r| r.refresh_view = Some(url))
     }
 
@@ -158,6 +164,13 @@ impl LoginScope {
     /// Refuse with a redirect (or a plain 401), even when the manager defaults to JSON.
     pub fn html(self) -> Self {
         self.edit(|r| r.flavour = Flavour::Html)
+    }
+}
+
+/// Logs a scope view that the manager's builder would refuse.
+fn log_if_invalid(what: &str, url: &str) {
+    if let Err(e) = crate::config::check_view(what, url) {
+        tracing::error!(target: "login_runtime", "{e}; refusals in this scope answer 401 until it is fixed");
     }
 }
 

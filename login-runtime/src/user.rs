@@ -80,14 +80,15 @@ pub trait UserMixin: 'static {
 /// Why a loader could not answer: the database was down, a query failed.
 ///
 /// A loader error is a server error (500), never an anonymous user: treating an outage as
-/// "logged out" would log everybody out. The message is logged, not shown to the client.
+/// "logged out" would log everybody out. Its message is logged, not shown to the client.
 ///
 /// One kind of failure is the client's, not the server's: an extractor parameter of a loader
 /// (a `web::Header<T>`, a `web::Query<T>`) that the request does not satisfy. For a
 /// `#[request_loader]` that means "this request carries no credentials", so the request simply
 /// has no user from it; for a `#[user_loader]` the request is answered with the extractor's own
 /// client error (a 400, not a 500). A missing `web::Data<T>` stays a server error: it is a
-/// configuration mistake.
+/// configuration mistake. Such a client error is answered with its status and the extractor's
+/// message (which tells the client what its request lacks).
 #[derive(Debug)]
 pub struct LoaderError {
     message: String,
@@ -110,7 +111,24 @@ impl LoaderError {
     }
 
     /// A loader parameter could not be extracted from the request; `error` is the extractor's.
-    pub(crate) fn from_extractor(error: actix_web::Error) -> Self {
+    /// This is what `#[user_loader]` and `#[request_loader]` do with a failed extractor
+    /// parameter: a client error (4xx) stays the client's, anything else is a server error.
+    ///
+    /// ```
+    /// use actix_web::{FromRequest, test::TestRequest, web};
+    /// use login_runtime::LoaderError;
+    ///
+    /// use actix_web::http::header::ContentType;
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let req = TestRequest::get().to_http_request(); // no Content-Type header
+    /// let err = web::Header::<ContentType>::extract(&req).await.err().expect("no header");
+    /// let err = LoaderError::from_extractor(err);
+    /// assert_eq!(actix_web::ResponseError::status_code(&err), 400);
+    /// # });
+    /// ```
+    pub fn from_extractor(error: impl Into<actix_web::Error>) -> Self {
+        let error = error.into();
         let status = error.as_response_error().status_code();
         LoaderError {
             message: format!("a loader argument could not be extracted: {error}"),
