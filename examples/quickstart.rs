@@ -1,6 +1,7 @@
 //! The quickstart: Flask-Login's basic example, ported to actix-web and grown just enough to
 //! show every capability of `login-runtime`. Its routes, fields, cookies and environment are a
-//! contract (`quickstart-contract.md` in the shared docs; summarised in the README).
+//! contract, summarised in the README ("What the quickstart serves") and checked line by line by
+//! `tests/tests/quickstart_contract.rs`.
 //!
 //! Run it with `cargo run --release --example quickstart`, then open <http://127.0.0.1:8080/>
 //! and log in as `leafstorm` / `secret`.

@@ -1,4 +1,4 @@
-//! Every line of the quickstart contract (`quickstart-contract.md` in the shared docs), checked
+//! Every line of the quickstart contract (summarised in the README), checked
 //! over actix test requests against `examples/quickstart.rs`, included here as a module.
 
 // Test helpers may unwrap: a failure is a test failure.
