@@ -85,6 +85,24 @@ pub(crate) struct LoginOptions {
 }
 
 /// Why `login_user` refused.
+///
+/// ```
+/// use actix_web::HttpResponse;
+/// use login_runtime::{LoginError, LoginSession, UserMixin, user_loader};
+///
+/// #[derive(Clone, UserMixin)]
+/// struct User { id: String, #[user(active)] enabled: bool }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+///
+/// async fn login(login: LoginSession<User>) -> HttpResponse {
+///     let user = User { id: "ann".into(), enabled: false }; // after checking the password
+///     match login.login_user(&user).await {
+///         Ok(()) => HttpResponse::SeeOther().insert_header(("Location", "/")).finish(),
+///         Err(LoginError::Inactive) => HttpResponse::Forbidden().body("This account is disabled."),
+///         Err(other) => HttpResponse::Forbidden().body(other.to_string()),
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LoginError {

@@ -18,6 +18,23 @@ use crate::middleware::missing_middleware;
 use crate::user::LocalBoxFuture;
 
 /// How a refusal is answered.
+///
+/// ```
+/// use login_runtime::guard::{Flavour, Guard, RouteOptions, RouteRule};
+///
+/// // What `#[login_required(json)]` writes:
+/// enum ApiRule {}
+/// impl RouteRule for ApiRule {
+///     const OPTIONS: RouteOptions = RouteOptions {
+///         flavour: Flavour::Json,
+///         ..RouteOptions::LOGIN_REQUIRED
+///     };
+/// }
+/// async fn api_orders(_: Guard<ApiRule>) -> &'static str {
+///     "[]"
+/// }
+/// assert_eq!(Flavour::default(), Flavour::Inherit);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Flavour {
     /// As the scope or the manager says (a redirect to the login view, or 401).
@@ -30,6 +47,18 @@ pub enum Flavour {
 }
 
 /// The options of one guarded route, as written in the macro's arguments.
+///
+/// ```
+/// use login_runtime::guard::{Flavour, RouteOptions};
+///
+/// let billing = RouteOptions {
+///     max_age_secs: Some(600), // a password typed in the last ten minutes
+///     refresh_view: Some("/billing/confirm"),
+///     ..RouteOptions::FRESH_LOGIN_REQUIRED
+/// };
+/// assert!(billing.fresh);
+/// assert_eq!(billing.flavour, Flavour::Inherit);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RouteOptions {
     /// Whether the login must be fresh (`#[fresh_login_required]`).
@@ -46,6 +75,12 @@ pub struct RouteOptions {
 
 impl RouteOptions {
     /// The options of a plain `#[login_required]`.
+    ///
+    /// ```
+    /// use login_runtime::guard::RouteOptions;
+    /// assert!(!RouteOptions::LOGIN_REQUIRED.fresh);
+    /// assert_eq!(RouteOptions::LOGIN_REQUIRED, RouteOptions::default());
+    /// ```
     pub const LOGIN_REQUIRED: RouteOptions = RouteOptions {
         fresh: false,
         max_age_secs: None,
@@ -54,6 +89,12 @@ impl RouteOptions {
         flavour: Flavour::Inherit,
     };
     /// The options of a plain `#[fresh_login_required]`.
+    ///
+    /// ```
+    /// use login_runtime::guard::RouteOptions;
+    /// assert!(RouteOptions::FRESH_LOGIN_REQUIRED.fresh);
+    /// assert_eq!(RouteOptions::FRESH_LOGIN_REQUIRED.max_age_secs, None);
+    /// ```
     pub const FRESH_LOGIN_REQUIRED: RouteOptions = RouteOptions {
         fresh: true,
         ..RouteOptions::LOGIN_REQUIRED
@@ -61,12 +102,38 @@ impl RouteOptions {
 }
 
 /// Names the options of a guarded route. The macros implement it on a hidden type per route.
+///
+/// ```
+/// use login_runtime::guard::{Guard, RouteOptions, RouteRule};
+///
+/// /// Billing needs a login proved in the last ten minutes.
+/// enum RecentLogin {}
+/// impl RouteRule for RecentLogin {
+///     const OPTIONS: RouteOptions = RouteOptions {
+///         max_age_secs: Some(600),
+///         ..RouteOptions::FRESH_LOGIN_REQUIRED
+///     };
+/// }
+/// async fn billing(_: Guard<RecentLogin>) -> &'static str {
+///     "Card ending in 4242"
+/// }
+/// ```
 pub trait RouteRule: 'static {
     /// The route's options.
     const OPTIONS: RouteOptions;
 }
 
 /// The rule of a plain `#[login_required]`.
+///
+/// ```
+/// use actix_web::web;
+/// use login_runtime::guard::{Guard, LoginRequired};
+///
+/// async fn inbox(_: Guard<LoginRequired>) -> &'static str {
+///     "No new messages"
+/// }
+/// let route = web::resource("/inbox").to(inbox);
+/// ```
 #[derive(Debug)]
 pub enum LoginRequired {}
 impl RouteRule for LoginRequired {
@@ -74,6 +141,16 @@ impl RouteRule for LoginRequired {
 }
 
 /// The rule of a plain `#[fresh_login_required]`.
+///
+/// ```
+/// use actix_web::web;
+/// use login_runtime::guard::{FreshLoginRequired, Guard};
+///
+/// async fn delete_account(_: Guard<FreshLoginRequired>) -> &'static str {
+///     "Account deleted"
+/// }
+/// let route = web::resource("/account/delete").post(delete_account);
+/// ```
 #[derive(Debug)]
 pub enum FreshLoginRequired {}
 impl RouteRule for FreshLoginRequired {

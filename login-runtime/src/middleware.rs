@@ -129,6 +129,14 @@ pub struct LoginScope {
 
 impl LoginScope {
     /// A scope that inherits everything from the manager.
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use login_runtime::LoginScope;
+    ///
+    /// // Only groups the routes: everything comes from the manager.
+    /// let app = App::new().service(web::scope("/members").wrap(LoginScope::new()));
+    /// ```
     pub fn new() -> Self {
         LoginScope::default()
     }
@@ -143,6 +151,14 @@ impl LoginScope {
     /// It is checked like the manager's views. `Scope::wrap` cannot fail, so a bad view (not a
     /// path or an http(s) URL, or not ASCII) is logged as an error when the scope is built, at
     /// start-up, and the scope's refusals answer a plain 401 instead of a broken redirect.
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use login_runtime::LoginScope;
+    ///
+    /// let admin = LoginScope::new().login_view("/admin/login");
+    /// let app = App::new().service(web::scope("/admin").wrap(admin));
+    /// ```
     pub fn login_view(self, url: impl Into<String>) -> Self {
         let url = url.into();
         log_if_invalid("LoginScope::login_view", &url);
@@ -150,6 +166,14 @@ impl LoginScope {
     }
 
     /// The refresh view for routes in this scope, checked like [`LoginScope::login_view`].
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use login_runtime::LoginScope;
+    ///
+    /// let admin = LoginScope::new().login_view("/admin/login").refresh_view("/admin/confirm");
+    /// let app = App::new().service(web::scope("/admin").wrap(admin));
+    /// ```
     pub fn refresh_view(self, url: impl Into<String>) -> Self {
         let url = url.into();
         log_if_invalid("LoginScope::refresh_view", &url);
@@ -157,11 +181,26 @@ impl LoginScope {
     }
 
     /// Refuse with a JSON 401 and `WWW-Authenticate` instead of a redirect.
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use login_runtime::LoginScope;
+    ///
+    /// let app = App::new().service(web::scope("/api").wrap(LoginScope::new().json()));
+    /// ```
     pub fn json(self) -> Self {
         self.edit(|r| r.flavour = Flavour::Json)
     }
 
     /// Refuse with a redirect (or a plain 401), even when the manager defaults to JSON.
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use login_runtime::LoginScope;
+    ///
+    /// // An API-only manager (`json_by_default(true)`) with a few browser pages:
+    /// let app = App::new().service(web::scope("/account").wrap(LoginScope::new().html()));
+    /// ```
     pub fn html(self) -> Self {
         self.edit(|r| r.flavour = Flavour::Html)
     }

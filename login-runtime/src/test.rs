@@ -42,6 +42,24 @@ use crate::user::UserLoader;
 
 impl<U: UserLoader> LoginManager<U> {
     /// Starts a test login for `user`.
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// # let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me)));
+    /// # let app = app.await;
+    /// let login = manager.test_login(&User { id: "ann".into() });
+    /// let req = login.apply(test::TestRequest::get().uri("/me"));
+    /// assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann");
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// # })?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
     pub fn test_login(&self, user: &U) -> TestLogin<'_, U> {
         TestLogin {
             manager: self,
@@ -53,6 +71,26 @@ impl<U: UserLoader> LoginManager<U> {
 }
 
 /// A test login: the cookies a real login of the user would have set.
+///
+/// ```
+/// # use actix_web::{App, test, web};
+/// # use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+/// # actix_web::rt::System::new().block_on(async {
+/// # let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+/// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+/// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me)));
+/// # let app = app.await;
+/// let ann = User { id: "ann".into() };
+/// for fresh in [true, false] {
+///     let req = manager.test_login(&ann).fresh(fresh).apply(test::TestRequest::get().uri("/me"));
+///     assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann");
+/// }
+/// # Ok::<(), login_runtime::ConfigError>(())
+/// # })?;
+/// # Ok::<(), login_runtime::ConfigError>(())
+/// ```
 pub struct TestLogin<'a, U: UserLoader> {
     manager: &'a LoginManager<U>,
     user_id: String,
@@ -62,12 +100,50 @@ pub struct TestLogin<'a, U: UserLoader> {
 
 impl<U: UserLoader> TestLogin<'_, U> {
     /// Whether the login is fresh (`true` by default).
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// # let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me)));
+    /// # let app = app.await;
+    /// // A login restored from the remember cookie: `#[fresh_login_required]` routes refuse it.
+    /// let stale = manager.test_login(&User { id: "ann".into() }).fresh(false);
+    /// let req = stale.apply(test::TestRequest::get().uri("/me"));
+    /// assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann");
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// # })?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
     pub fn fresh(mut self, fresh: bool) -> Self {
         self.fresh = fresh;
         self
     }
 
     /// The `session` cookie of this login.
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// # let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me)));
+    /// # let app = app.await;
+    /// let cookie = manager.test_login(&User { id: "ann".into() }).session_cookie();
+    /// assert_eq!(cookie.name(), "session");
+    /// let req = test::TestRequest::get().uri("/me").cookie(cookie);
+    /// assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann");
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// # })?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
     pub fn session_cookie(&self) -> Cookie<'static> {
         let config = &self.manager.config;
         let now = now_secs();
@@ -88,6 +164,28 @@ impl<U: UserLoader> TestLogin<'_, U> {
     }
 
     /// A `remember_token` cookie for the user, valid for `lifetime`.
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// # let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me)));
+    /// # let app = app.await;
+    /// use std::time::Duration;
+    ///
+    /// // No session, only "remember me": the user is restored from the cookie.
+    /// let login = manager.test_login(&User { id: "ann".into() });
+    /// let cookie = login.remember_cookie(Duration::from_secs(3600));
+    /// let req = test::TestRequest::get().uri("/me").cookie(cookie);
+    /// assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann");
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// # })?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
     pub fn remember_cookie(&self, lifetime: Duration) -> Cookie<'static> {
         let config = &self.manager.config;
         let now = now_secs();
@@ -104,6 +202,25 @@ impl<U: UserLoader> TestLogin<'_, U> {
     }
 
     /// Adds the session cookie to a test request.
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// # let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me)));
+    /// # let app = app.await;
+    /// let login = manager.test_login(&User { id: "ann".into() });
+    /// // Any test request: the session cookie is added to what it already has.
+    /// let req = login.apply(test::TestRequest::get().uri("/me").insert_header(("accept", "text/plain")));
+    /// assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann");
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// # })?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
     pub fn apply(&self, req: TestRequest) -> TestRequest {
         req.cookie(self.session_cookie())
     }

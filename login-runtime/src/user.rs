@@ -8,6 +8,15 @@ use std::str::FromStr;
 use actix_web::HttpRequest;
 
 /// A boxed, non-`Send` future, as actix-web handlers use.
+///
+/// ```
+/// use login_runtime::LocalBoxFuture;
+///
+/// fn answer() -> LocalBoxFuture<'static, u32> {
+///     Box::pin(async { 42 })
+/// }
+/// assert_eq!(actix_web::rt::System::new().block_on(answer()), 42);
+/// ```
 pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// What a user type must provide to be logged in: Flask-Login's `UserMixin`.
@@ -89,6 +98,20 @@ pub trait UserMixin: 'static {
 /// client error (a 400, not a 500). A missing `web::Data<T>` stays a server error: it is a
 /// configuration mistake. Such a client error is answered with its status and the extractor's
 /// message (which tells the client what its request lacks).
+///
+/// ```
+/// use actix_web::ResponseError;
+/// use login_runtime::{LoaderError, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: u64 }
+/// # fn query_user(id: u64) -> Result<Option<User>, std::io::Error> { Ok(Some(User { id })) }
+///
+/// // An `Err` returned by a loader becomes a `LoaderError`: a 500, not an anonymous user.
+/// #[user_loader]
+/// async fn load_user(id: u64) -> Result<Option<User>, std::io::Error> {
+///     query_user(id)
+/// }
+/// assert_eq!(LoaderError::new("connection refused").status_code(), 500);
+/// ```
 #[derive(Debug)]
 pub struct LoaderError {
     message: String,
@@ -173,6 +196,27 @@ impl actix_web::ResponseError for LoaderError {
 
 /// Loads a user from the id stored in the session or the remember cookie: Flask-Login's
 /// `user_loader`. Implemented by `#[user_loader]`; one per user type.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use actix_web::{test::TestRequest, web};
+/// use login_runtime::{UserLoader, UserMixin, user_loader};
+///
+/// #[derive(Clone, UserMixin)]
+/// struct User { id: String }
+/// struct Users(HashMap<String, User>); // registered with `App::app_data(web::Data::new(...))`
+///
+/// #[user_loader]
+/// async fn load_user(id: String, users: web::Data<Users>) -> Option<User> {
+///     users.0.get(&id).cloned()
+/// }
+/// # actix_web::rt::System::new().block_on(async {
+/// let users = Users(HashMap::from([("ann".to_owned(), User { id: "ann".to_owned() })]));
+/// let req = TestRequest::default().app_data(web::Data::new(users)).to_http_request();
+/// assert!(User::load_user("ann".to_owned(), &req).await.unwrap().is_some());
+/// assert!(User::load_user("bob".to_owned(), &req).await.unwrap().is_none());
+/// # });
+/// ```
 #[diagnostic::on_unimplemented(
     message = "no `#[user_loader]` is defined for `{Self}`",
     label = "`{Self}` has no user loader",
@@ -188,6 +232,23 @@ pub trait UserLoader: UserMixin + Sized {
 /// `LoginManagerBuilder::request_loader`.
 ///
 /// A user loaded this way gets no session and no remember cookie.
+///
+/// ```
+/// use actix_web::{HttpRequest, test::TestRequest};
+/// use login_runtime::{RequestLoader, UserMixin, request_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+///
+/// #[request_loader]
+/// async fn api_key(req: HttpRequest) -> Option<User> {
+///     let key = req.headers().get("x-api-key")?.to_str().ok()?;
+///     (key == "key-of-ann").then(|| User { id: "ann".to_owned() }) // look the key up instead
+/// }
+/// # actix_web::rt::System::new().block_on(async {
+/// let req = TestRequest::default().insert_header(("x-api-key", "key-of-ann")).to_http_request();
+/// let user = api_key.load_from_request(&req).await.unwrap();
+/// assert_eq!(user.map(|u| u.id).as_deref(), Some("ann"));
+/// # });
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a request loader",
     note = "mark an async fn with `#[request_loader]`: `async fn(req: HttpRequest, ...) -> Option<User>`"
