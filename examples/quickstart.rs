@@ -105,9 +105,11 @@ impl Settings {
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
         let host = var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
         let port = match var("PORT") {
-            Some(p) => p
-                .parse()
-                .map_err(|_| format!("PORT `{p}` is not a port number: use a number from 1 to 65535"))?,
+            Some(p) => p.parse().map_err(|_| {
+                format!(
+                    "PORT `{p}` is not a port number: use a number from 1 to 65535 (or 0 for any free port)"
+                )
+            })?,
             None => 8080,
         };
         let (secret_key, random_key) = match var("SECRET_KEY") {
@@ -146,6 +148,29 @@ impl Settings {
             remember_duration,
         })
     }
+}
+
+/// The environment variables the quickstart reads.
+pub const VARIABLES: [&str; 6] = [
+    "HOST",
+    "PORT",
+    "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
+    "SESSION_PROTECTION",
+    "REMEMBER_COOKIE_DURATION",
+];
+
+/// Refuses a variable that is set but not UTF-8, rather than treating it as unset (which would,
+/// for example, silently replace a mistyped `SECRET_KEY` with a random one).
+fn check_environment_is_unicode() -> Result<(), String> {
+    for name in VARIABLES {
+        if let Err(std::env::VarError::NotUnicode(value)) = std::env::var(name) {
+            return Err(format!(
+                "{name} is set to {value:?}, which is not valid UTF-8: write it in UTF-8 or unset it"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The login manager the quickstart runs with.
@@ -209,6 +234,8 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // A raw NUL or other control character is an HTML parse error.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -245,9 +272,12 @@ async fn index(user: MaybeUser<User>) -> HttpResponse {
     html(actix_web::http::StatusCode::OK, "Quickstart", &body)
 }
 
-#[derive(Deserialize)]
-struct NextQuery {
-    next: Option<String>,
+/// The first `next` of a query string; a repeated or malformed `next` still shows the form.
+fn next_param(query: &web::Query<Vec<(String, String)>>) -> &str {
+    query
+        .iter()
+        .find(|(name, _)| name == "next")
+        .map_or("", |(_, value)| value.as_str())
 }
 
 fn login_page(status: actix_web::http::StatusCode, next: &str, error: Option<&str>) -> HttpResponse {
@@ -269,12 +299,8 @@ fn login_page(status: actix_web::http::StatusCode, next: &str, error: Option<&st
 }
 
 #[get("/login")]
-async fn login_form(query: web::Query<NextQuery>) -> HttpResponse {
-    login_page(
-        actix_web::http::StatusCode::OK,
-        query.next.as_deref().unwrap_or(""),
-        None,
-    )
+async fn login_form(query: web::Query<Vec<(String, String)>>) -> HttpResponse {
+    login_page(actix_web::http::StatusCode::OK, next_param(&query), None)
 }
 
 #[derive(Deserialize)]
@@ -346,12 +372,8 @@ fn reauth_page(status: actix_web::http::StatusCode, next: &str, error: Option<&s
 
 #[get("/reauth")]
 #[login_required]
-async fn reauth_form(query: web::Query<NextQuery>) -> HttpResponse {
-    reauth_page(
-        actix_web::http::StatusCode::OK,
-        query.next.as_deref().unwrap_or(""),
-        None,
-    )
+async fn reauth_form(query: web::Query<Vec<(String, String)>>) -> HttpResponse {
+    reauth_page(actix_web::http::StatusCode::OK, next_param(&query), None)
 }
 
 #[derive(Deserialize)]
@@ -406,6 +428,10 @@ async fn api_me(user: CurrentUser<User>) -> HttpResponse {
 #[allow(dead_code)]
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
+    if let Err(e) = check_environment_is_unicode() {
+        eprintln!("quickstart: {e}");
+        return std::process::ExitCode::from(2);
+    }
     let settings = match Settings::from_vars(|name| std::env::var(name).ok()) {
         Ok(s) => s,
         Err(e) => {
@@ -441,7 +467,9 @@ async fn main() -> std::process::ExitCode {
     } else {
         settings.host.clone()
     };
-    println!("quickstart: serving on http://{host}:{}/", settings.port);
+    // With `PORT=0` the system picks a free port: print the one actually bound.
+    let port = server.addrs().first().map_or(settings.port, |a| a.port());
+    println!("quickstart: serving on http://{host}:{port}/");
     match server.run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -183,7 +183,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, ConfigError> {
             ))
         }),
         _ => Err(ConfigError::new(format!(
-            "`{text}` is not a duration: write a positive number followed by s, m, h, d or w, for example `30d`"
+            "`{text}` is not a duration: write a positive number of seconds, optionally followed by s, m, h, d or w, for example `30d`"
         ))),
     }
 }

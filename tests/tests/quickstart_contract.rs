@@ -172,9 +172,25 @@ async fn contract_login_form() {
         next.contains("type=\"hidden\"") && next.contains("value=\"/protected?x=1\""),
         "{next}"
     );
-    // The copied value is escaped.
+    // The copied value is escaped, control characters included.
     let r = c.get("/login?next=%22%3E%3Cscript%3E").await;
     assert!(!r.body.contains("<script>"), "{}", r.body);
+    let r = c.get("/login?next=%2Fa%00b").await;
+    assert!(
+        html_input(&r.body, "next").is_some_and(|t| t.contains("value=\"/a\u{FFFD}b\"")),
+        "{}",
+        r.body
+    );
+    // A repeated or malformed `next` still gets the form (the first `next` wins).
+    let r = c.get("/login?next=%2Fa&next=%2Fb").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        html_input(&r.body, "next").unwrap().contains("value=\"/a\""),
+        "{}",
+        r.body
+    );
+    let r = c.get("/login?next=%zz&&=").await;
+    assert_eq!(r.status, 200);
 }
 
 #[actix_rt::test]
@@ -330,6 +346,9 @@ async fn contract_reauth() {
         html_input(&r.body, "next")
             .is_some_and(|t| t.contains("type=\"hidden\"") && t.contains("value=\"/fresh\""))
     );
+    let r = c.get("/reauth?next=%2Ffresh&next=%2Fother").await;
+    assert_eq!(r.status, 200, "a repeated `next` still gets the form");
+    assert!(html_input(&r.body, "next").unwrap().contains("value=\"/fresh\""));
     // Wrong password: no change.
     let r = c
         .send(
@@ -664,6 +683,35 @@ fn contract_binary_env_errors_are_one_line_and_no_panic() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn contract_binary_env_value_that_is_not_utf8_is_an_error_not_unset() {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(bin) = quickstart_binary() else {
+        eprintln!("skipped: build the quickstart example first (`cargo build --example quickstart`)");
+        return;
+    };
+    // Read as "unset", a non-UTF-8 key would silently become a random one.
+    for var in ["SECRET_KEY", "SESSION_PROTECTION", "PORT"] {
+        let mut value = KEY.as_bytes().to_vec();
+        value.push(0xff);
+        let out = std::process::Command::new(&bin)
+            .env_clear()
+            .env("SECRET_KEY", KEY)
+            .env("PORT", "1")
+            .env(var, std::ffi::OsStr::from_bytes(&value))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{var}: {stderr}");
+        assert!(
+            stderr.contains(var) && stderr.contains("not valid UTF-8"),
+            "{var}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn contract_binary_serves_on_host_and_port() {
     use std::io::{BufRead, BufReader, Read, Write};
@@ -711,4 +759,34 @@ fn contract_binary_serves_on_host_and_port() {
             .contains("location: /login?next=%2fprotected"),
         "{response}"
     );
+}
+
+#[test]
+fn contract_binary_with_port_zero_prints_the_port_it_bound() {
+    use std::io::{BufRead, BufReader};
+    let Some(bin) = quickstart_binary() else {
+        eprintln!("skipped: build the quickstart example first (`cargo build --example quickstart`)");
+        return;
+    };
+    let mut child = std::process::Command::new(&bin)
+        .env_clear()
+        .env("PORT", "0")
+        .env("SECRET_KEY", KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let read = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    let port = line
+        .trim()
+        .strip_prefix("quickstart: serving on http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .and_then(|p| p.parse::<u16>().ok());
+    let connected = port.is_some_and(|p| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok());
+    let _ = child.kill();
+    let _ = child.wait();
+    read.unwrap();
+    assert!(port.is_some_and(|p| p != 0), "{line}");
+    assert!(connected, "nothing listens on the printed port: {line}");
 }
