@@ -98,6 +98,12 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     let pv = private();
     let guard: FnArg = syn::parse_quote!(_: #pv::Guard<#rule_ty>);
     f.sig.inputs.insert(0, guard);
+    // The inserted guard is a parameter the user never wrote: do not let it tip a handler with
+    // 7 parameters over clippy's `too_many_arguments` threshold.
+    if f.sig.inputs.len() == 8 {
+        f.attrs
+            .push(syn::parse_quote!(#[allow(clippy::too_many_arguments)]));
+    }
     quote! {
         #rule_item
         #f
@@ -114,6 +120,7 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
     let (literals, items): (Vec<_>, Vec<_>) = items
         .into_iter()
         .partition(|item| matches!(item, NestedMeta::Lit(_)));
+    let items = check_keys(kind, items, acc);
     for literal in &literals {
         let view = match kind {
             Kind::Login => "login_view",
@@ -154,6 +161,7 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
 fn validate(kind: Kind, model: &Model, f: &ItemFn, acc: &mut darling::error::Accumulator) {
     let name = kind.name();
     check_async_free_fn(acc, name, f);
+    check_one_guard(kind, f, acc);
     if f.sig.inputs.len() >= 16 {
         acc.push(
             darling::Error::custom(format!(
@@ -168,6 +176,108 @@ fn validate(kind: Kind, model: &Model, f: &ItemFn, acc: &mut darling::error::Acc
                 .with_span(&model.html.span()),
         );
     }
+}
+
+/// The same guard twice on one handler is a mistake: with options, the two would define the
+/// same hidden rule type. (`#[login_required]` stacked on `#[fresh_login_required]` is allowed,
+/// as Flask-Login allows stacking its decorators; the fresh guard decides.)
+fn check_one_guard(kind: Kind, f: &ItemFn, acc: &mut darling::error::Accumulator) {
+    let name = kind.name();
+    for attr in &f.attrs {
+        if attr.path().segments.last().is_some_and(|s| s.ident == name) {
+            acc.push(
+                darling::Error::custom(format!(
+                    "`#[{name}]` is written twice on this handler: remove one"
+                ))
+                .with_span(attr),
+            );
+        }
+    }
+}
+
+/// The options each guard takes, as written.
+fn known_keys(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Login => &["login_view", "json", "html"],
+        Kind::Fresh => &["login_view", "refresh_view", "max_age", "json", "html"],
+    }
+}
+
+/// Reports unknown and repeated keys with a fix, and returns the items darling should parse.
+/// Darling's own messages would list every field of the options struct (including the ones that
+/// exist only to be refused) and say "Duplicate field" without saying what to do.
+fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accumulator) -> Vec<NestedMeta> {
+    let name = kind.name();
+    let known = known_keys(kind);
+    // Keys refused later with their own message (`max_age` on `#[login_required]`).
+    let fresh_only = ["refresh_view", "max_age"];
+    let mut seen: Vec<String> = Vec::new();
+    let mut kept = Vec::new();
+    for item in items {
+        let NestedMeta::Meta(meta) = &item else {
+            kept.push(item);
+            continue;
+        };
+        let key = meta.path().to_token_stream().to_string().replace(' ', "");
+        if seen.contains(&key) {
+            acc.push(
+                darling::Error::custom(format!("`{key}` is given twice: remove one")).with_span(meta.path()),
+            );
+            continue;
+        }
+        seen.push(key.clone());
+        if known.contains(&key.as_str()) || fresh_only.contains(&key.as_str()) {
+            kept.push(item);
+            continue;
+        }
+        let hint = if key == "fresh" || key == "fresh_login" {
+            " (for a fresh login, write `#[fresh_login_required]` instead)".to_owned()
+        } else if let Some(close) = known.iter().find(|k| similar(k, &key)) {
+            format!(" (did you mean `{close}`?)")
+        } else {
+            String::new()
+        };
+        let list = known
+            .iter()
+            .map(|k| match *k {
+                "login_view" => "`login_view = \"/login\"`".to_owned(),
+                "refresh_view" => "`refresh_view = \"/reauth\"`".to_owned(),
+                "max_age" => "`max_age = \"15m\"`".to_owned(),
+                other => format!("`{other}`"),
+            })
+            .collect::<Vec<_>>();
+        let list = match list.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => list.join(""),
+        };
+        acc.push(
+            darling::Error::custom(format!(
+                "`#[{name}]` has no option `{key}`{hint}; it takes {list}"
+            ))
+            .with_span(meta.path()),
+        );
+    }
+    kept
+}
+
+/// Whether `key` is a likely misspelling of `known`: the same letters ignoring case, or at most
+/// two single-letter edits apart.
+fn similar(known: &str, key: &str) -> bool {
+    if known.eq_ignore_ascii_case(key) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (known.chars().collect(), key.chars().collect());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(current + 1);
+            prev = current;
+        }
+    }
+    row[b.len()] <= 2
 }
 
 /// The rule type named in `Guard<...>`, and the hidden item that defines it when the route has

@@ -8,8 +8,8 @@ use syn::{FnArg, ItemFn, Type};
 
 use crate::paths::{private, runtime};
 use crate::signature::{
-    check_async_free_fn, check_extractors_by_value, check_not_generic, no_args, param_types, parse_fn,
-    user_type,
+    check_async_free_fn, check_extractors_by_value, check_no_body_extractors, check_not_generic, no_args,
+    param_types, parse_fn, tidy, user_type,
 };
 
 const NAME: &str = "user_loader";
@@ -60,8 +60,22 @@ fn validate<'a>(args: &TokenStream, f: &'a ItemFn) -> darling::Result<Model<'a>>
             .with_span(&f.sig.paren_token.span.join()),
         );
     }
-    if let Some((_, extractors)) = params.split_first() {
+    if let Some((id, extractors)) = params.split_first() {
+        if let Type::Reference(r) = id {
+            let owned = match tidy(&r.elem).as_str() {
+                "str" => "String".to_owned(),
+                other => other.to_owned(),
+            };
+            acc.push(
+                darling::Error::custom(format!(
+                    "the id parameter is taken by value: write `id: {owned}`, not `&{}`",
+                    tidy(&r.elem)
+                ))
+                .with_span(r),
+            );
+        }
         check_extractors_by_value(&mut acc, extractors);
+        check_no_body_extractors(&mut acc, NAME, extractors);
     }
     acc.finish()?;
     match (user, params.split_first()) {

@@ -8,8 +8,8 @@ use syn::spanned::Spanned;
 
 use crate::paths::{private, runtime};
 use crate::signature::{
-    check_async_free_fn, check_extractors_by_value, check_not_generic, no_args, param_types, parse_fn,
-    user_type,
+    check_async_free_fn, check_extractors_by_value, check_no_body_extractors, check_not_generic, no_args,
+    param_types, parse_fn, user_type,
 };
 
 const NAME: &str = "request_loader";
@@ -33,6 +33,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let user = user_type(&mut acc, NAME, &f.sig.output);
     let params = param_types(&f);
     check_extractors_by_value(&mut acc, &params);
+    check_no_body_extractors(&mut acc, NAME, &params);
     if let Err(e) = acc.finish() {
         let e = e.write_errors();
         return quote!(#e #f);

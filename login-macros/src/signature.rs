@@ -162,9 +162,10 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// The success type of `Result<T, E>`, or of a one-argument alias such as `io::Result<T>`.
 fn result_ok(ty: &Type) -> Option<&Type> {
     match generic_args(ty, "Result")?.as_slice() {
-        [ok, _] => Some(ok),
+        [ok, _] | [ok] => Some(ok),
         _ => None,
     }
 }
@@ -179,6 +180,37 @@ pub(crate) fn param_types(f: &ItemFn) -> Vec<&Type> {
             FnArg::Receiver(_) => None,
         })
         .collect()
+}
+
+/// The extractors that read the request body: a loader runs before the handler, with no body,
+/// so they would always see an empty one (or fail).
+const BODY_EXTRACTORS: [&str; 5] = ["String", "Bytes", "Json", "Form", "Payload"];
+
+/// Rejects body extractors among a loader's extractor parameters. A `String` is the body too,
+/// which matters most in a `#[request_loader]`: written as if it were an id, it would log every
+/// request in as the user `""`.
+pub(crate) fn check_no_body_extractors(acc: &mut Accumulator, macro_name: &str, types: &[&Type]) {
+    for ty in types {
+        let Type::Path(p) = ty else { continue };
+        let Some(last) = p.path.segments.last() else {
+            continue;
+        };
+        if !BODY_EXTRACTORS.iter().any(|b| last.ident == b) {
+            continue;
+        }
+        let written = tidy(ty);
+        let hint = if last.ident == "String" && macro_name == "request_loader" {
+            " (a request loader gets no id: a user id read from the session belongs in a `#[user_loader]`)"
+        } else {
+            ""
+        };
+        acc.push(
+            darling::Error::custom(format!(
+                "`{written}` reads the request body, and a `#[{macro_name}]` runs before the handler, with no body: it would always see an empty one{hint}. Read credentials from the headers (`req: HttpRequest`) or the query (`web::Query<T>`) instead"
+            ))
+            .with_span(ty),
+        );
+    }
 }
 
 /// Extractor parameters are taken by value (`req: HttpRequest`), never by reference.

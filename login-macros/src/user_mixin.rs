@@ -23,6 +23,9 @@ struct UserField {
     active: Switch,
     #[darling(default)]
     auth_hash: Switch,
+    /// Flask-Login's spelling, refused with the fix (the key is `active`).
+    #[darling(default)]
+    is_active: Switch,
 }
 
 /// The fields the impl reads.
@@ -101,6 +104,14 @@ fn parse(derive: &DeriveInput) -> darling::Result<Vec<UserField>> {
 /// Picks the id, active and auth-hash fields; every mistake is reported at once.
 fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<'a>> {
     let mut acc = darling::Error::accumulator();
+    for field in fields.iter().filter(|f| f.is_active.is_present()) {
+        acc.push(
+            darling::Error::custom(
+                "the key is `active`: write `#[user(active)]` (the generated method is `is_active`)",
+            )
+            .with_span(&field.is_active.span()),
+        );
+    }
     let mut single = |key: &str, pick: fn(&UserField) -> &Switch| {
         let marked: Vec<&UserField> = fields.iter().filter(|f| pick(f).is_present()).collect();
         if let [first, rest @ ..] = marked.as_slice() {
@@ -117,7 +128,16 @@ fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<
         marked.first().copied()
     };
     let explicit_id = single("id", |f| &f.id);
-    let active = single("active", |f| &f.active);
+    // Like `id`, a `bool` field named `active` or `is_active` is picked up without a mark, so
+    // a deactivated user cannot log in because the mark was forgotten.
+    let active = single("active", |f| &f.active).or_else(|| {
+        fields.iter().find(|f| {
+            f.ident
+                .as_ref()
+                .is_some_and(|i| i == "active" || i == "is_active")
+                && is_bool(&f.ty)
+        })
+    });
     let auth_hash = single("auth_hash", |f| &f.auth_hash);
     let id = explicit_id.or_else(|| {
         fields

@@ -94,13 +94,31 @@ pub async fn fresh(user: CurrentUser<User>) -> HttpResponse {
     HttpResponse::Ok().body(user.id.clone())
 }
 
+/// A guarded handler with 7 parameters: the guard is an eighth that the user never wrote, so it
+/// must not trip `clippy::too_many_arguments` (denied by `clippy::all` above).
+#[login_required]
+#[allow(clippy::needless_pass_by_value)]
+pub async fn seven(
+    user: CurrentUser<User>,
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    small: web::Data<u8>,
+    medium: web::Data<u16>,
+    large: web::Data<u32>,
+    huge: web::Data<u64>,
+) -> HttpResponse {
+    drop((req, pool, small, medium, large, huge));
+    HttpResponse::Ok().body(user.id.clone())
+}
+
 #[test]
 fn generated_code_passes_strict_lints() {
     let app = actix_web::App::new()
         .app_data(web::Data::new(Pool { users: Vec::new() }))
         .service(plain)
         .service(with_options)
-        .route("/c", web::get().to(fresh));
+        .route("/c", web::get().to(fresh))
+        .route("/d", web::get().to(seven));
     drop(app);
     assert!(
         User {

@@ -55,6 +55,54 @@ fn test_get_id_from_id_attribute__flask_2_11_item_101_p26() {
     assert_eq!(TestUser::new("notch").get_id(), "notch");
 }
 
+/// Unmarked `bool` fields named like Flask-Login's attribute.
+#[derive(Clone, UserMixin)]
+struct Unmarked {
+    id: String,
+    is_active: bool,
+}
+
+#[derive(Clone, UserMixin)]
+struct UnmarkedShort {
+    id: String,
+    active: bool,
+}
+
+/// An `active` field that is not a `bool` is not the flag: the user stays always active.
+#[derive(Clone, UserMixin)]
+struct ActiveNotBool {
+    id: String,
+    active: Option<String>,
+}
+
+#[test]
+fn an_unmarked_active_or_is_active_bool_field_is_the_active_flag() {
+    // Forgetting `#[user(active)]` must not let a deactivated account log in.
+    let off = Unmarked {
+        id: "creeper".into(),
+        is_active: false,
+    };
+    assert!(!off.is_active() && !off.is_authenticated());
+    assert!(
+        Unmarked {
+            is_active: true,
+            ..off
+        }
+        .is_active()
+    );
+    let off = UnmarkedShort {
+        id: "creeper".into(),
+        active: false,
+    };
+    assert!(!off.is_active());
+    assert!(UnmarkedShort { active: true, ..off }.is_active());
+    let other = ActiveNotBool {
+        id: "notch".into(),
+        active: None,
+    };
+    assert!(other.is_active() && other.active.is_none());
+}
+
 #[test]
 fn test_auth_hash_field_is_used() {
     let u = TestUser::new("notch");

@@ -49,11 +49,14 @@ impl CsrfConfig {
     }
 }
 
-/// The seed of this request: from the cookie, or new (then the middleware sets the cookie).
+/// The seed of this request: from the cookie, or new (then the middleware sets the cookie if a
+/// token was put in a page, so JSON and health-check answers carry no cookie).
 #[derive(Clone)]
 struct Seed {
     bytes: [u8; SEED_LEN],
     from_cookie: bool,
+    /// Whether a token derived from this seed went into the response.
+    used: std::rc::Rc<std::cell::Cell<bool>>,
 }
 
 fn read_seed(req: &HttpRequest) -> Option<[u8; SEED_LEN]> {
@@ -61,7 +64,8 @@ fn read_seed(req: &HttpRequest) -> Option<[u8; SEED_LEN]> {
     URL_SAFE_NO_PAD.decode(cookie.value()).ok()?.try_into().ok()
 }
 
-/// Middleware (`App::wrap(from_fn(csrf::middleware))`): makes sure every browser has a seed.
+/// Middleware (`App::wrap(from_fn(csrf::middleware))`): makes sure every browser that is shown
+/// a form has a seed.
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -70,6 +74,7 @@ pub async fn middleware(
         Some(bytes) => Seed {
             bytes,
             from_cookie: true,
+            used: std::rc::Rc::default(),
         },
         None => {
             let mut bytes = [0u8; SEED_LEN];
@@ -78,6 +83,7 @@ pub async fn middleware(
             Seed {
                 bytes,
                 from_cookie: false,
+                used: std::rc::Rc::default(),
             }
         }
     };
@@ -86,7 +92,7 @@ pub async fn middleware(
         .is_none_or(|c| c.secure);
     req.extensions_mut().insert(seed.clone());
     let mut res = next.call(req).await?;
-    if !seed.from_cookie {
+    if !seed.from_cookie && seed.used.get() {
         let cookie = Cookie::build(COOKIE, URL_SAFE_NO_PAD.encode(seed.bytes))
             .path("/")
             .http_only(true)
@@ -110,6 +116,7 @@ pub struct CsrfToken {
 impl CsrfToken {
     /// The token for the hidden `csrf_token` field.
     pub fn value(&self) -> String {
+        self.seed.used.set(true);
         self.config.token_for(&self.seed.bytes)
     }
 
@@ -122,7 +129,7 @@ impl CsrfToken {
         if submitted.is_empty() {
             return Err(CsrfError::MissingToken);
         }
-        let expected = self.value();
+        let expected = self.config.token_for(&self.seed.bytes);
         if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) {
             Ok(())
         } else {

@@ -28,7 +28,8 @@ pub mod routes;
 use std::net::SocketAddr;
 
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::from_fn;
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use hmac::{Hmac, Mac};
 use login_runtime::LoginManager;
@@ -109,7 +110,16 @@ impl Config {
         // http for development; behind HTTPS in production, it is on.
         let loopback = matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1");
         let secure_cookies = match var("SECURE_COOKIES").as_deref().map(str::trim) {
-            None | Some("") => !loopback,
+            None | Some("") if !loopback => {
+                warnings.push(format!(
+                    "HOST is `{host}` and SECURE_COOKIES is not set, so cookies are `Secure`: \
+                     browsers keep them only over HTTPS, and forms sent over plain http will \
+                     be refused. Serve the app behind HTTPS, or set SECURE_COOKIES=false to \
+                     try it over http"
+                ));
+                true
+            }
+            None | Some("") => false,
             Some("1" | "true" | "on" | "yes") => true,
             Some("0" | "false" | "off" | "no") => false,
             Some(other) => return Err(format!("SECURE_COOKIES `{other}` is not `true` or `false`")),
@@ -235,6 +245,9 @@ pub fn app(
         .app_data(shared.dummy_hash)
         .app_data(routes::form_config())
         .wrap(shared.manager)
+        // Every page is about the logged-in user (and one shows a new API token): never keep
+        // one in a browser or proxy cache, where Back after logout would show it again.
+        .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .wrap(from_fn(flash::middleware))
         .wrap(from_fn(csrf::middleware))
         .configure(routes::configure)

@@ -8,6 +8,15 @@ use std::process::ExitCode;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
+    // Errors and refusals (CSRF, failed database writes) are logged to stderr; `RUST_LOG`
+    // chooses the level (default `info`).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let (config, warnings) = match login_example_app::Config::from_vars(|name| std::env::var(name).ok()) {
         Ok(c) => c,
         Err(e) => {

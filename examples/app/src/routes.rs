@@ -27,11 +27,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(logout)
         .service(profile)
         .service(create_token)
+        .service(create_token_get)
         .service(revoke_token)
         .service(reauth_form)
         .service(reauth)
         .service(settings)
         .service(change_password)
+        .service(change_password_get)
         .service(api_me)
         .default_service(web::to(not_found));
 }
@@ -60,9 +62,14 @@ fn internal(what: &str, err: impl std::fmt::Display) -> actix_web::Error {
     actix_web::error::ErrorInternalServerError(format!("500 Internal Server Error: {what}"))
 }
 
-#[derive(Deserialize)]
-struct NextQuery {
-    next: Option<String>,
+/// The first `next` of a query string: a repeated or malformed `next` still gets the page.
+fn next_param(query: web::Query<Vec<(String, String)>>) -> String {
+    query
+        .into_inner()
+        .into_iter()
+        .find(|(name, _)| name == "next")
+        .map(|(_, value)| value)
+        .unwrap_or_default()
 }
 
 #[get("/")]
@@ -155,8 +162,8 @@ struct LoginForm {
 }
 
 #[get("/login")]
-async fn login_form(page: Page, query: web::Query<NextQuery>) -> HttpResponse {
-    let next = query.into_inner().next.unwrap_or_default();
+async fn login_form(page: Page, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
+    let next = next_param(query);
     page.render("login.html", context! { next })
 }
 
@@ -258,9 +265,16 @@ async fn create_token(
     if let Some(u) = page.user_mut() {
         u.has_api_token = true;
     }
-    page.flash()
-        .success("New API token created. Copy it now: it is shown only once.");
+    // The page itself says to copy the token now: a flash would only show on the next page,
+    // after the token is gone.
     profile_page(page, &session, Some(token)).await
+}
+
+/// `GET` of the token form's target, which a login or re-authentication redirect can land on
+/// (the guard sends a refused `POST` back to its path as `next`): go to the profile.
+#[get("/profile/token")]
+async fn create_token_get() -> HttpResponse {
+    see_other("/profile")
 }
 
 /// Deletes the user's API token.
@@ -300,8 +314,8 @@ async fn api_me(user: CurrentUser<User>) -> HttpResponse {
 
 #[get("/reauth")]
 #[login_required]
-async fn reauth_form(page: Page, query: web::Query<NextQuery>) -> HttpResponse {
-    let next = query.into_inner().next.unwrap_or_default();
+async fn reauth_form(page: Page, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
+    let next = next_param(query);
     page.render("reauth.html", context! { next })
 }
 
@@ -372,6 +386,13 @@ struct PasswordForm {
     password: String,
     #[serde(default)]
     confirm: String,
+}
+
+/// `GET` of the password form's target, which a re-authentication redirect can land on: go to
+/// the settings page, where the form is.
+#[get("/settings/password")]
+async fn change_password_get() -> HttpResponse {
+    see_other("/settings")
 }
 
 /// Changes the password. The password hash is the user's auth hash, so every other session and

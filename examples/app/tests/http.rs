@@ -31,6 +31,7 @@ fn config() -> Config {
 struct Reply {
     status: StatusCode,
     location: Option<String>,
+    cache_control: Option<String>,
     set_cookies: Vec<String>,
     body: String,
 }
@@ -66,6 +67,11 @@ impl Browser {
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let cache_control = res
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let mut set_cookies = Vec::new();
         for cookie in res.response().cookies() {
             set_cookies.push(cookie.name().to_owned());
@@ -88,6 +94,7 @@ impl Browser {
         Reply {
             status,
             location,
+            cache_control,
             set_cookies,
             body,
         }
@@ -397,6 +404,12 @@ async fn the_api_accepts_the_bearer_token_from_the_profile_page() {
         .expect("the new token is shown")
         .to_owned();
     assert!(token.len() >= 40, "{token}");
+    // The page that shows the token says to copy it, and neither it nor a later page is cached.
+    assert!(page.body.contains("Copy it now: it is shown only once."));
+    assert_eq!(page.cache_control.as_deref(), Some("no-store"));
+    let later = b.get(&app, "/profile").await;
+    assert!(!later.body.contains("Copy it now"), "no stale message");
+    assert!(!later.body.contains(&token), "the token is shown once");
 
     let api = |auth: String| {
         TestRequest::get()
@@ -408,14 +421,10 @@ async fn the_api_accepts_the_bearer_token_from_the_profile_page() {
     assert_eq!(reply.status, StatusCode::OK);
     let me: serde_json::Value = serde_json::from_str(&reply.body).expect("JSON");
     assert_eq!(me["username"], "alice");
-    assert!(
-        reply
-            .set_cookies
-            .iter()
-            .all(|c| c != "session" && c != "remember_token"),
-        "{:?}",
-        reply.set_cookies
-    );
+    // No cookie at all, not even the CSRF seed: a script never sees a form.
+    assert!(reply.set_cookies.is_empty(), "{:?}", reply.set_cookies);
+    let health = script.send(&app, TestRequest::get().uri("/healthz")).await;
+    assert!(health.set_cookies.is_empty(), "{:?}", health.set_cookies);
 
     let reply = script.send(&app, api(format!("Bearer {token}x"))).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
@@ -529,4 +538,89 @@ async fn changing_the_password_logs_out_every_other_browser() {
             .status,
         StatusCode::SEE_OTHER
     );
+}
+
+#[actix_web::test]
+async fn a_repeated_next_still_gets_the_login_page() {
+    let app = start!();
+    let mut b = Browser::new();
+    let page = b.get(&app, "/login?next=%2Fprofile&next=%2Fsettings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("name=\"next\" value=\"&#x2f;profile\""),
+        "the first `next` wins: {}",
+        page.body
+    );
+}
+
+#[actix_web::test]
+async fn a_refused_post_comes_back_to_its_page_not_to_a_404() {
+    let app = start!();
+    let mut b = Browser::new();
+    b.register(&app, "alice", PASSWORD).await;
+    // Logged out, the token form's POST is sent to log in with `next` = its path.
+    b.get(&app, "/login").await;
+    let reply = b.post(&app, "/profile/token", &[]).await;
+    let to_login = reply.location.expect("redirected to log in");
+    assert_eq!(to_login, "/login?next=%2Fprofile%2Ftoken");
+    let reply = b
+        .post(
+            &app,
+            "/login",
+            &[
+                ("username", "alice"),
+                ("password", PASSWORD),
+                ("remember", "on"),
+                ("next", "/profile/token"),
+            ],
+        )
+        .await;
+    let landed = b.get(&app, reply.location.as_deref().unwrap()).await;
+    assert_eq!(landed.status, StatusCode::SEE_OTHER);
+    assert_eq!(landed.location.as_deref(), Some("/profile"));
+
+    // Remembered but not fresh, the password form's POST goes through re-authentication.
+    b.cookies.remove("session");
+    b.get(&app, "/profile").await;
+    let reply = b
+        .post(&app, "/settings/password", &[("password", "x"), ("confirm", "x")])
+        .await;
+    assert_eq!(
+        reply.location.as_deref(),
+        Some("/reauth?next=%2Fsettings%2Fpassword")
+    );
+    b.get(&app, "/reauth?next=%2Fsettings%2Fpassword").await;
+    let reply = b
+        .post(
+            &app,
+            "/reauth",
+            &[("password", PASSWORD), ("next", "/settings/password")],
+        )
+        .await;
+    let landed = b.get(&app, reply.location.as_deref().unwrap()).await;
+    assert_eq!(landed.status, StatusCode::SEE_OTHER);
+    assert_eq!(landed.location.as_deref(), Some("/settings"));
+}
+
+#[test]
+fn a_public_host_without_secure_cookies_set_warns_that_http_forms_will_fail() {
+    let vars = |host: &'static str| {
+        move |name: &str| match name {
+            "HOST" => Some(host.to_owned()),
+            "SECRET_KEY" => Some("k".repeat(32)),
+            "DATABASE_URL" => Some("sqlite::memory:".to_owned()),
+            _ => None,
+        }
+    };
+    let (config, warnings) = Config::from_vars(vars("0.0.0.0")).unwrap();
+    assert!(config.secure_cookies);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("SECURE_COOKIES is not set") && w.contains("SECURE_COOKIES=false")),
+        "{warnings:?}"
+    );
+    let (config, warnings) = Config::from_vars(vars("127.0.0.1")).unwrap();
+    assert!(!config.secure_cookies);
+    assert!(warnings.is_empty(), "{warnings:?}");
 }

@@ -1,0 +1,10 @@
+use login_runtime::UserMixin;
+
+#[derive(UserMixin)]
+struct User {
+    id: String,
+    #[user(is_active)]
+    enabled: bool,
+}
+
+fn main() {}
