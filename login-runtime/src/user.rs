@@ -220,7 +220,8 @@ impl actix_web::ResponseError for LoaderError {
 #[diagnostic::on_unimplemented(
     message = "no `#[user_loader]` is defined for `{Self}`",
     label = "`{Self}` has no user loader",
-    note = "add `#[user_loader] async fn load_user(id: <{Self} as UserMixin>::Id) -> Option<{Self}> {{ ... }}` (it may also return `Result<Option<{Self}>, E>` and take extractors such as `web::Data<T>` after the id)"
+    note = "add `#[user_loader] async fn load_user(id: <{Self} as UserMixin>::Id) -> Option<{Self}> {{ ... }}` (it may also return `Result<Option<{Self}>, E>` and take extractors such as `web::Data<T>` after the id)",
+    note = "`{Self}` must be the user struct itself, with `#[derive(UserMixin)]`; for a handler that also serves anonymous visitors, take `MaybeUser<User>` rather than `CurrentUser<Option<User>>`"
 )]
 pub trait UserLoader: UserMixin + Sized {
     /// Loads the user with `id`; `Ok(None)` when there is no such user.
