@@ -159,6 +159,10 @@ pub fn password_problem(password: &str, confirm: &str) -> Option<String> {
         Some(format!(
             "Passwords may be at most {MAX_PASSWORD_BYTES} bytes long."
         ))
+    } else if password.contains(char::REPLACEMENT_CHARACTER) {
+        // The form decoder turns bytes that are not UTF-8 into U+FFFD, so two different byte
+        // strings would become the same password.
+        Some("The password holds characters that could not be read: type it again.".to_owned())
     } else if password != confirm {
         Some("The two passwords do not match.".to_owned())
     } else {
@@ -180,6 +184,8 @@ mod tests {
         assert!(password_problem("short", "short").is_some());
         assert!(password_problem("long enough", "long enougH").is_some());
         assert!(password_problem(&"x".repeat(2000), &"x".repeat(2000)).is_some());
+        let garbled = "\u{FFFD}\u{FFFD}password";
+        assert!(password_problem(garbled, garbled).is_some_and(|p| p.contains("could not be read")));
     }
 
     #[test]
