@@ -1003,8 +1003,10 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         self
     }
 
-    /// Methods that pass login guards without loading the user (`OPTIONS` by default;
-    /// Flask-Login's `EXEMPT_METHODS`).
+    /// Methods that login guards answer themselves with an empty 200, without loading the user
+    /// and without running the handler (`OPTIONS` by default; Flask-Login's `EXEMPT_METHODS`).
+    /// Unlike Flask-Login, the handler body does not run for them: actix's
+    /// `web::resource(..).to(..)` matches every method, so it would run for anyone.
     ///
     /// ```
     /// # use login_runtime::{LoginManager, UserMixin, user_loader};

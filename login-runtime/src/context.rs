@@ -590,6 +590,8 @@ impl<U: UserLoader> LoginContext<U> {
             let mut state = self.state.borrow_mut();
             state.session = None;
             state.session_dirty = true;
+            // Only a cookie the request carried is deleted, so a cookieless logout answers
+            // with no `Set-Cookie` (see SECURITY.md on narrowing the cookies' `Path`).
             state.remember = if incoming.had_remember_cookie {
                 RememberOp::Delete
             } else {
@@ -706,7 +708,11 @@ impl<U: UserLoader> LoginContext<U> {
     /// Runs a route guard: Ok when the request may reach the handler.
     pub(crate) async fn check(&self, req: &HttpRequest, opts: &RouteOptions) -> Result<(), actix_web::Error> {
         if self.config.exempt_methods.contains(req.method()) {
-            return Ok(());
+            // Answered here, without loading the user and without running the handler:
+            // `web::resource(..).to(handler)` matches every method, so letting an exempt
+            // `OPTIONS` through would run a guarded handler's body for anyone.
+            let answer = HttpResponse::Ok().finish();
+            return Err(actix_web::error::InternalError::from_response("exempt method", answer).into());
         }
         if self.authenticated_user(req).await?.is_none() {
             return Err(self.refusal(req, Refusal::Unauthorized, opts));
@@ -766,12 +772,15 @@ impl<U: UserLoader> LoginContext<U> {
                 .login_view
                 .map(str::to_owned)
                 .or_else(|| scope.as_ref().and_then(|s| s.login_view.clone()))
-                .or_else(|| config.login_view.clone()),
+                .or_else(|| config.login_view.clone())
+                // `""`: a scope view that failed its check (see `LoginScope::login_view`).
+                .filter(|v| !v.is_empty()),
             Refusal::NeedsRefresh => opts
                 .refresh_view
                 .map(str::to_owned)
                 .or_else(|| scope.as_ref().and_then(|s| s.refresh_view.clone()))
-                .or_else(|| config.refresh_view.clone()),
+                .or_else(|| config.refresh_view.clone())
+                .filter(|v| !v.is_empty()),
         };
         let Some(view) = view else {
             let text = match refusal {
@@ -853,6 +862,11 @@ impl<U: UserLoader> LoginContext<U> {
             );
         }
         value
+    }
+
+    /// Whether this request read or changed the login state (else `finish` writes nothing).
+    pub(crate) fn touched(&self) -> bool {
+        self.incoming.get().is_some()
     }
 
     pub(crate) fn finish(&self, res: &mut HttpResponse<impl Sized>) {

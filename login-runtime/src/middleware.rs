@@ -87,6 +87,15 @@ where
                 this.ctx.finish(res.response_mut());
                 Poll::Ready(Ok(res))
             }
+            // An inner service answered with an error after the login state changed (a logout,
+            // a deleted stale cookie): the error's response must carry the cookies too.
+            Poll::Ready(Err(err)) if this.ctx.touched() => {
+                let mut res = err.error_response();
+                this.ctx.finish(&mut res);
+                Poll::Ready(Err(
+                    actix_web::error::InternalError::from_response(err, res).into()
+                ))
+            }
             other => other,
         }
     }
@@ -160,8 +169,7 @@ impl LoginScope {
     /// let app = App::new().service(web::scope("/admin").wrap(admin));
     /// ```
     pub fn login_view(self, url: impl Into<String>) -> Self {
-        let url = url.into();
-        log_if_invalid("LoginScope::login_view", &url);
+        let url = checked_scope_view("LoginScope::login_view", url.into());
         self.edit(|r| r.login_view = Some(url))
     }
 
@@ -175,8 +183,7 @@ impl LoginScope {
     /// let app = App::new().service(web::scope("/admin").wrap(admin));
     /// ```
     pub fn refresh_view(self, url: impl Into<String>) -> Self {
-        let url = url.into();
-        log_if_invalid("LoginScope::refresh_view", &url);
+        let url = checked_scope_view("LoginScope::refresh_view", url.into());
         self.edit(|r| r.refresh_view = Some(url))
     }
 
@@ -206,10 +213,15 @@ impl LoginScope {
     }
 }
 
-/// Logs a scope view that the manager's builder would refuse.
-fn log_if_invalid(what: &str, url: &str) {
-    if let Err(e) = crate::config::check_view(what, url) {
-        tracing::error!(target: "login_runtime", "{e}; refusals in this scope answer 401 until it is fixed");
+/// A scope view the manager's builder would refuse is logged and replaced by `""`, which the
+/// refusal answers with a plain 401 (never a redirect to a broken or foreign URL).
+fn checked_scope_view(what: &str, url: String) -> String {
+    match crate::config::check_view(what, &url) {
+        Ok(()) => url,
+        Err(e) => {
+            tracing::error!(target: "login_runtime", "{e}; refusals in this scope answer 401 until it is fixed");
+            String::new()
+        }
     }
 }
 
