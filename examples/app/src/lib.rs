@@ -138,6 +138,19 @@ impl Config {
     }
 }
 
+/// Serves `HEAD` like `GET`, as Flask does (health checks and uptime monitors send `HEAD`).
+/// actix-web routes `#[get]` handlers for `GET` only; the HTTP/1 codec already knows the request
+/// was `HEAD` and sends the headers without the body.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}
+
 /// Why the app could not start.
 #[derive(Debug)]
 pub struct StartError(String);
@@ -250,6 +263,7 @@ pub fn app(
         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .wrap(from_fn(flash::middleware))
         .wrap(from_fn(csrf::middleware))
+        .wrap(from_fn(head_as_get))
         .configure(routes::configure)
 }
 

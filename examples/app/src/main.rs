@@ -16,6 +16,7 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let (config, warnings) = match login_example_app::Config::from_vars(|name| std::env::var(name).ok()) {
         Ok(c) => c,

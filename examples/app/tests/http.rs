@@ -624,3 +624,30 @@ fn a_public_host_without_secure_cookies_set_warns_that_http_forms_will_fail() {
     assert!(!config.secure_cookies);
     assert!(warnings.is_empty(), "{warnings:?}");
 }
+
+#[actix_web::test]
+async fn head_is_served_like_get() {
+    let app = start!();
+    let mut b = Browser::new();
+    for path in ["/", "/healthz", "/login"] {
+        let reply = b
+            .send(
+                &app,
+                TestRequest::default()
+                    .method(actix_web::http::Method::HEAD)
+                    .uri(path),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "HEAD {path}");
+    }
+    // A protected page answers HEAD as it answers GET: a redirect to log in.
+    let reply = b
+        .send(
+            &app,
+            TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri("/profile"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+}
