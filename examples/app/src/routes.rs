@@ -38,14 +38,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(not_found));
 }
 
-/// Form bodies that cannot be read at all (wrong content type, too large) get a plain 400.
+/// Form bodies that cannot be read at all (wrong content type, too large, a field given twice)
+/// get a 400 page that says so and links back.
 pub fn form_config() -> web::FormConfig {
     web::FormConfig::default()
         .limit(16 * 1024)
         .error_handler(|err, _req| {
+            let reason = err.to_string().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
             let response = HttpResponse::BadRequest()
-                .content_type("text/plain; charset=utf-8")
-                .body(format!("400 Bad Request: the form could not be read ({err})"));
+                .content_type("text/html; charset=utf-8")
+                .body(format!(
+                    "<!doctype html><html><head><meta charset=\"utf-8\"><title>Form not readable</title></head>\
+                     <body style=\"font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto\">\
+                     <h1>The form could not be read</h1><p>{reason}.</p>\
+                     <p>Go back, reload the page and send the form again.</p>\
+                     <p><a href=\"/\">Home</a></p></body></html>"
+                ));
             actix_web::error::InternalError::from_response(err, response).into()
         })
 }

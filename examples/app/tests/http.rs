@@ -258,6 +258,11 @@ async fn bad_logins_get_a_message_on_the_page() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body.contains("The form could not be read"),
+        "{}",
+        reply.body
+    );
 
     let reply = b.get(&app, "/no/such/page").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
