@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, Meta};
 
-use crate::duration::parse_secs;
+use crate::duration::{overflows, parse_secs};
 
 /// The key of a meta item, as written (`json`, `login_view`).
 fn key(meta: &Meta) -> String {
@@ -154,6 +154,11 @@ impl FromMeta for Seconds {
         let text = Text::parse(item, "15m")?;
         match parse_secs(&text.value) {
             Some(secs) => Ok(Seconds { secs }),
+            None if overflows(&text.value) => Err(darling::Error::custom(format!(
+                "`{}` is too large to count in seconds: use a smaller number, for example \"365d\"",
+                text.value
+            ))
+            .with_span(&text.span)),
             None => Err(darling::Error::custom(format!(
                 "`{}` is not a duration: write a positive whole number followed by s, m, h, d or w, for example \"15m\"",
                 text.value

@@ -152,6 +152,21 @@ fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<
             .with_span(name),
         );
     }
+    if let Some(id) = id
+        && let Type::Path(p) = &id.ty
+        && p.path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "f32" || s.ident == "f64")
+    {
+        acc.push(
+            darling::Error::custom(format!(
+                "`{}` is a floating-point number, which cannot be a user id: floats do not compare reliably (`NaN` never equals itself, and `0.0` equals `-0.0`). Use an integer, a `String` or a UUID",
+                display_ident(id)
+            ))
+            .with_span(&id.ty),
+        );
+    }
     if let Some(active) = active
         && !is_bool(&active.ty)
     {

@@ -1,0 +1,8 @@
+use login_runtime::UserMixin;
+
+#[derive(UserMixin)]
+struct Reading {
+    id: f64,
+}
+
+fn main() {}
