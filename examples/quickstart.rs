@@ -101,10 +101,11 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads the settings through `var` (the process environment in `main`, a map in tests).
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
-        let host = var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
-        let port = match var("PORT") {
+    /// Reads the settings through `var` ([`env_var`] in `main`, a map in tests); an error from
+    /// `var` ends the reading.
+    pub fn from_vars(var: impl Fn(&str) -> Result<Option<String>, String>) -> Result<Settings, String> {
+        let host = var("HOST")?.unwrap_or_else(|| "127.0.0.1".to_owned());
+        let port = match var("PORT")? {
             Some(p) => p.parse().map_err(|_| {
                 format!(
                     "PORT `{p}` is not a port number: use a number from 1 to 65535 (or 0 for any free port)"
@@ -112,7 +113,7 @@ impl Settings {
             })?,
             None => 8080,
         };
-        let (secret_key, random_key) = match var("SECRET_KEY") {
+        let (secret_key, random_key) = match var("SECRET_KEY")? {
             Some(key) => (key.into_bytes(), false),
             None => {
                 let mut key = vec![0; 32];
@@ -121,7 +122,7 @@ impl Settings {
                 (key, true)
             }
         };
-        let fallback_keys = var("SECRET_KEY_FALLBACKS")
+        let fallback_keys = var("SECRET_KEY_FALLBACKS")?
             .map(|v| {
                 v.split(',')
                     .map(str::trim)
@@ -130,11 +131,11 @@ impl Settings {
                     .collect()
             })
             .unwrap_or_default();
-        let protection = match var("SESSION_PROTECTION") {
+        let protection = match var("SESSION_PROTECTION")? {
             Some(mode) => mode.parse().map_err(|e| format!("SESSION_PROTECTION: {e}"))?,
             None => SessionProtection::Basic,
         };
-        let remember_duration = match var("REMEMBER_COOKIE_DURATION") {
+        let remember_duration = match var("REMEMBER_COOKIE_DURATION")? {
             Some(d) => parse_duration(&d).map_err(|e| format!("REMEMBER_COOKIE_DURATION: {e}"))?,
             None => Duration::from_secs(365 * 86_400),
         };
@@ -150,27 +151,16 @@ impl Settings {
     }
 }
 
-/// The environment variables the quickstart reads.
-pub const VARIABLES: [&str; 6] = [
-    "HOST",
-    "PORT",
-    "SECRET_KEY",
-    "SECRET_KEY_FALLBACKS",
-    "SESSION_PROTECTION",
-    "REMEMBER_COOKIE_DURATION",
-];
-
-/// Refuses a variable that is set but not UTF-8, rather than treating it as unset (which would,
-/// for example, silently replace a mistyped `SECRET_KEY` with a random one).
-fn check_environment_is_unicode() -> Result<(), String> {
-    for name in VARIABLES {
-        if let Err(std::env::VarError::NotUnicode(value)) = std::env::var(name) {
-            return Err(format!(
-                "{name} is set to {value:?}, which is not valid UTF-8: write it in UTF-8 or unset it"
-            ));
-        }
+/// Reads one environment variable. A variable that is set but not UTF-8 is an error, not
+/// "unset": read as unset, a mistyped `SECRET_KEY` would silently become a random key.
+pub fn env_var(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(value)) => Err(format!(
+            "{name} is set to {value:?}, which is not valid UTF-8: write it in UTF-8 or unset it"
+        )),
     }
-    Ok(())
 }
 
 /// The login manager the quickstart runs with.
@@ -428,11 +418,7 @@ async fn api_me(user: CurrentUser<User>) -> HttpResponse {
 #[allow(dead_code)]
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
-    if let Err(e) = check_environment_is_unicode() {
-        eprintln!("quickstart: {e}");
-        return std::process::ExitCode::from(2);
-    }
-    let settings = match Settings::from_vars(|name| std::env::var(name).ok()) {
+    let settings = match Settings::from_vars(env_var) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("quickstart: {e}");

@@ -11,7 +11,7 @@ use syn::{Expr, ExprLit, Lit, Meta};
 use crate::duration::{overflows, parse_secs};
 
 /// The key of a meta item, as written (`json`, `login_view`).
-fn key(meta: &Meta) -> String {
+pub(crate) fn key(meta: &Meta) -> String {
     meta.path().to_token_stream().to_string().replace(' ', "")
 }
 

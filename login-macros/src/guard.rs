@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, ItemFn};
 
-use crate::args::{FreshOnly, Seconds, Switch, View};
+use crate::args::{FreshOnly, Seconds, Switch, View, key};
 use crate::paths::private;
 use crate::signature::{check_async_free_fn, parse_fn};
 
@@ -209,8 +209,6 @@ fn known_keys(kind: Kind) -> &'static [&'static str] {
 fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accumulator) -> Vec<NestedMeta> {
     let name = kind.name();
     let known = known_keys(kind);
-    // Keys refused later with their own message (`max_age` on `#[login_required]`).
-    let fresh_only = ["refresh_view", "max_age"];
     let mut seen: Vec<String> = Vec::new();
     let mut kept = Vec::new();
     for item in items {
@@ -218,7 +216,7 @@ fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accu
             kept.push(item);
             continue;
         };
-        let key = meta.path().to_token_stream().to_string().replace(' ', "");
+        let key = key(meta);
         if seen.contains(&key) {
             acc.push(
                 darling::Error::custom(format!("`{key}` is given twice: remove one")).with_span(meta.path()),
@@ -226,7 +224,9 @@ fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accu
             continue;
         }
         seen.push(key.clone());
-        if known.contains(&key.as_str()) || fresh_only.contains(&key.as_str()) {
+        // The fresh guard's keys are kept on `#[login_required]` too: darling refuses
+        // `refresh_view` and `max_age` there with their own message (`FreshOnly`).
+        if known_keys(Kind::Fresh).contains(&key.as_str()) {
             kept.push(item);
             continue;
         }

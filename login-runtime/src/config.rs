@@ -106,6 +106,11 @@ pub struct CookieSettings {
     pub same_site: SameSite,
 }
 
+/// The session cookie's default name (Flask's).
+const DEFAULT_SESSION_COOKIE: &str = "session";
+/// The remember cookie's default name (Flask-Login's).
+const DEFAULT_REMEMBER_COOKIE: &str = "remember_token";
+
 impl CookieSettings {
     fn named(name: &str) -> Self {
         CookieSettings {
@@ -425,8 +430,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         LoginManagerBuilder {
             secret_key,
             fallback_keys: Vec::new(),
-            session_cookie: CookieSettings::named("session"),
-            remember_cookie: CookieSettings::named("remember_token"),
+            session_cookie: CookieSettings::named(DEFAULT_SESSION_COOKIE),
+            remember_cookie: CookieSettings::named(DEFAULT_REMEMBER_COOKIE),
             remember_duration: Duration::from_secs(365 * 86_400),
             remember_refresh_each_request: false,
             protection: SessionProtection::Basic,
@@ -1146,8 +1151,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         if let Some(host) = &self.force_host_for_redirects {
             check_host(host)?;
         }
-        check_cookie("session", &self.session_cookie)?;
-        check_cookie("remember", &self.remember_cookie)?;
+        check_cookie("session", DEFAULT_SESSION_COOKIE, &self.session_cookie)?;
+        check_cookie("remember", DEFAULT_REMEMBER_COOKIE, &self.remember_cookie)?;
         if self.session_cookie.name == self.remember_cookie.name {
             return Err(ConfigError::new(format!(
                 "the session cookie and the remember cookie are both named `{}`: give them different names",
@@ -1273,8 +1278,9 @@ fn check_host(host: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Checks one cookie's settings; `role` (`session` or `remember`) says which cookie in messages.
-fn check_cookie(role: &str, c: &CookieSettings) -> Result<(), ConfigError> {
+/// Checks one cookie's settings; `role` (`session` or `remember`) says which cookie in messages,
+/// and its default name is the example of a valid one.
+fn check_cookie(role: &str, default_name: &str, c: &CookieSettings) -> Result<(), ConfigError> {
     let valid_name = !c.name.is_empty()
         && c.name
             .bytes()
@@ -1283,11 +1289,7 @@ fn check_cookie(role: &str, c: &CookieSettings) -> Result<(), ConfigError> {
         return Err(ConfigError::new(format!(
             "the {role} cookie name `{}` is not a valid cookie name: use letters, digits, `-` and `_`, for example `{}`",
             c.name.escape_debug(),
-            if role == "session" {
-                "session"
-            } else {
-                "remember_token"
-            }
+            default_name
         )));
     }
     // Written as-is into `Set-Cookie`: a control character would make the header unwritable

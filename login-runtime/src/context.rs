@@ -812,8 +812,9 @@ impl<U: UserLoader> LoginContext<U> {
             )
         };
         let Ok(location) = HeaderValue::from_str(&location) else {
-            // Only a scope's login view can get here unchecked (the manager's and the macros'
-            // views are validated before the server starts): refuse plainly instead of a 500.
+            // Every view is checked before it gets here (the manager's and the macros' at build
+            // time, a scope's when the scope is made); should one still not fit in a header,
+            // refuse plainly instead of a 500.
             tracing::error!(target: "login_runtime", view = %view, "the login view is not a valid URL; answering 401");
             return HttpResponse::Unauthorized()
                 .content_type("text/plain; charset=utf-8")

@@ -29,10 +29,12 @@ const KEY: &str = "cookie-properties-primary-key-0123456789";
 const OTHER_KEY: &str = "cookie-properties-unknown-key-9876543210";
 
 fn manager_with(key: &str, fallbacks: &[&str]) -> LoginManager<User> {
-    let settings = quickstart::Settings::from_vars(|name| match name {
-        "SECRET_KEY" => Some(key.to_owned()),
-        "SECRET_KEY_FALLBACKS" => Some(fallbacks.join(",")),
-        _ => None,
+    let settings = quickstart::Settings::from_vars(|name| {
+        Ok(match name {
+            "SECRET_KEY" => Some(key.to_owned()),
+            "SECRET_KEY_FALLBACKS" => Some(fallbacks.join(",")),
+            _ => None,
+        })
     })
     .expect("valid settings");
     quickstart::manager(&settings).expect("valid manager")

@@ -21,9 +21,11 @@ mod quickstart;
 const KEY: &str = "hostile-input-test-key-0123456789abcdef";
 
 fn manager() -> login_runtime::LoginManager<quickstart::User> {
-    let settings = quickstart::Settings::from_vars(|name| match name {
-        "SECRET_KEY" => Some(KEY.to_owned()),
-        _ => None,
+    let settings = quickstart::Settings::from_vars(|name| {
+        Ok(match name {
+            "SECRET_KEY" => Some(KEY.to_owned()),
+            _ => None,
+        })
     })
     .expect("valid settings");
     quickstart::manager(&settings).expect("valid manager")

@@ -262,9 +262,11 @@ fn allow_listed_hosts_are_accepted_only_over_http_and_https() {
 }
 
 fn settings() -> quickstart::Settings {
-    quickstart::Settings::from_vars(|name| match name {
-        "SECRET_KEY" => Some("open-redirect-test-key-0123456789abcdef".to_owned()),
-        _ => None,
+    quickstart::Settings::from_vars(|name| {
+        Ok(match name {
+            "SECRET_KEY" => Some("open-redirect-test-key-0123456789abcdef".to_owned()),
+            _ => None,
+        })
     })
     .expect("valid settings")
 }

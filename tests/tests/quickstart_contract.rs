@@ -25,7 +25,7 @@ fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    Settings::from_vars(|name| map.get(name).cloned())
+    Settings::from_vars(|name| Ok(map.get(name).cloned()))
 }
 
 /// A browser on the quickstart configured by `vars` (plus a fixed SECRET_KEY unless given).

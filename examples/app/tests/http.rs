@@ -142,10 +142,29 @@ impl Browser {
         S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
         B: MessageBody,
     {
+        self.login_next(app, username, password, remember, None).await
+    }
+
+    /// Logs in from the login page, posting `next` when given.
+    async fn login_next<S, B>(
+        &mut self,
+        app: &S,
+        username: &str,
+        password: &str,
+        remember: bool,
+        next: Option<&str>,
+    ) -> Reply
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
         self.get(app, "/login").await;
         let mut fields = vec![("username", username), ("password", password)];
         if remember {
             fields.push(("remember", "on"));
+        }
+        if let Some(next) = next {
+            fields.push(("next", next));
         }
         self.post(app, "/login", &fields).await
     }
@@ -357,15 +376,7 @@ async fn next_brings_the_user_back_but_only_within_the_site() {
         page.body
     );
     let reply = b
-        .post(
-            &app,
-            "/login",
-            &[
-                ("username", "alice"),
-                ("password", PASSWORD),
-                ("next", "/profile"),
-            ],
-        )
+        .login_next(&app, "alice", PASSWORD, false, Some("/profile"))
         .await;
     assert_eq!(reply.location.as_deref(), Some("/profile"));
 
@@ -376,14 +387,7 @@ async fn next_brings_the_user_back_but_only_within_the_site() {
         "javascript:alert(1)",
     ] {
         let mut b = Browser::new();
-        b.get(&app, "/login").await;
-        let reply = b
-            .post(
-                &app,
-                "/login",
-                &[("username", "alice"), ("password", PASSWORD), ("next", evil)],
-            )
-            .await;
+        let reply = b.login_next(&app, "alice", PASSWORD, false, Some(evil)).await;
         assert_eq!(
             reply.location.as_deref(),
             Some("/profile"),
@@ -569,16 +573,7 @@ async fn a_refused_post_comes_back_to_its_page_not_to_a_404() {
     let to_login = reply.location.expect("redirected to log in");
     assert_eq!(to_login, "/login?next=%2Fprofile%2Ftoken");
     let reply = b
-        .post(
-            &app,
-            "/login",
-            &[
-                ("username", "alice"),
-                ("password", PASSWORD),
-                ("remember", "on"),
-                ("next", "/profile/token"),
-            ],
-        )
+        .login_next(&app, "alice", PASSWORD, true, Some("/profile/token"))
         .await;
     let landed = b.get(&app, reply.location.as_deref().unwrap()).await;
     assert_eq!(landed.status, StatusCode::SEE_OTHER);
