@@ -40,31 +40,42 @@
 //! See the README for the feature list and `ARCHITECTURE.md` for how a request flows through
 //! the middleware.
 
+mod clock;
 mod config;
 mod context;
+mod crypto;
+mod error;
 mod events;
 mod extract;
-mod fingerprint;
 pub mod guard;
-mod keys;
+mod loader;
+mod messages;
 mod middleware;
+mod policy;
 mod redirect;
+mod refusal;
 mod remember;
-mod session;
+mod sessions;
+pub mod store;
 pub mod test;
 mod user;
-mod wire;
 
-pub use config::{
-    ConfigError, CookieSettings, LOGIN_MESSAGE, LoginManager, LoginManagerBuilder, LoginMessage, MIN_KEY_LEN,
-    MessageKind, REFRESH_MESSAGE, Refusal, SessionProtection, parse_duration,
-};
-pub use context::LoginError;
+/// Items the macros' generated code uses. Not public API: may change in any release.
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use config::{CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtection, parse_duration};
+pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
 pub use extract::{CurrentUser, CurrentUserFuture, LoginSession, LoginUser, MaybeUser, MaybeUserFuture};
-pub use middleware::{LoginFuture, LoginMiddleware, LoginScope, LoginScopeMiddleware};
+pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};
+pub use messages::{LOGIN_MESSAGE, LoginMessage, MessageKind, REFRESH_MESSAGE};
+pub use middleware::{LoginFuture, LoginManager, LoginMiddleware, LoginScope, LoginScopeMiddleware};
 pub use redirect::{is_safe_next, login_url, make_next_param};
-pub use user::{AnonymousUser, LoaderError, LocalBoxFuture, RequestLoader, UserLoader, UserMixin};
+pub use refusal::Refusal;
+pub use sessions::{InvalidSessionHandle, LiveSession, SessionHandle};
+pub use user::{AnonymousUser, UserMixin};
 
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/macros/user_mixin.md")]
@@ -81,96 +92,3 @@ pub use login_macros::request_loader;
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/macros/user_loader.md")]
 pub use login_macros::user_loader;
-
-/// Items the macros' generated code uses. Not public API: may change in any release.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::guard::{Flavour, FreshLoginRequired, Guard, LoginRequired, RouteOptions, RouteRule};
-    pub use crate::user::IntoLoadResult;
-    pub use actix_web::dev::Payload;
-    pub use actix_web::{FromRequest, HttpRequest};
-    pub use core::option::Option::{self, None, Some};
-    pub use core::result::Result::{self, Err, Ok};
-    pub use std::boxed::Box;
-    pub use std::string::String;
-
-    /// A loader parameter: any actix-web extractor (`HttpRequest`, `web::Data<T>`, ...).
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be a loader parameter: loader parameters are actix-web extractors",
-        label = "not an extractor",
-        note = "to reach shared state such as a database pool, register it with `App::app_data(web::Data::new(...))` and take `web::Data<{Self}>`"
-    )]
-    pub trait LoaderArg: Sized {
-        /// Extracts the parameter from the request.
-        fn extract(req: &HttpRequest) -> crate::LocalBoxFuture<'static, Result<Self, crate::LoaderError>>;
-    }
-    impl<T> LoaderArg for T
-    where
-        T: FromRequest + 'static,
-        T::Future: 'static,
-    {
-        fn extract(req: &HttpRequest) -> crate::LocalBoxFuture<'static, Result<Self, crate::LoaderError>> {
-            let future = T::from_request(req, &mut Payload::None);
-            Box::pin(async move {
-                future
-                    .await
-                    .map_err(|e| crate::LoaderError::from_extractor(e.into()))
-            })
-        }
-    }
-
-    /// The bounds of a user id (`UserMixin::Id`), as one trait so the derive can check them with
-    /// a message that explains why they are needed.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be a user id: the id is written into cookies with `Display` and read back with `FromStr`",
-        label = "`{Self}` cannot be written to and parsed from a string",
-        note = "use a `String`, an integer or a UUID as the id, or implement `Display`, `FromStr` and `PartialEq` for `{Self}` so that parsing what `Display` wrote gives back an equal id"
-    )]
-    pub trait UserId: core::fmt::Display + core::str::FromStr + PartialEq + 'static {}
-    // `do_not_recommend` makes a missing bound one error, with the message above, instead of
-    // one error per missing trait (`Display`, `FromStr`, `PartialEq`) that each repeat it.
-    #[diagnostic::do_not_recommend]
-    impl<T: core::fmt::Display + core::str::FromStr + PartialEq + 'static> UserId for T {}
-
-    /// Checks, at compile time, that `T` can be a user id (spanned at the id field's type).
-    pub const fn assert_user_id<T: UserId>() {}
-
-    /// Checks, at compile time, that a `#[user_loader]` returns a user type and takes its id.
-    pub const fn assert_user_loader<U: crate::UserMixin, I: IdParam<U::Id>>() {}
-
-    /// A field marked `#[user(auth_hash)]`: anything readable as bytes.
-    #[diagnostic::on_unimplemented(
-        message = "`#[user(auth_hash)]` needs a field that can be read as bytes, and `{Self}` cannot",
-        label = "not readable as bytes",
-        note = "mark a `String` or `Vec<u8>` field (a password hash, a security stamp), or implement `AsRef<[u8]>` for `{Self}`"
-    )]
-    pub trait AuthHashField {
-        /// The bytes to digest.
-        fn auth_hash_bytes(&self) -> &[u8];
-    }
-    impl<T: AsRef<[u8]> + ?Sized> AuthHashField for T {
-        fn auth_hash_bytes(&self) -> &[u8] {
-            self.as_ref()
-        }
-    }
-
-    /// The id parameter of a `#[user_loader]`: it must have the user's id type exactly.
-    #[diagnostic::on_unimplemented(
-        message = "the id parameter of this `#[user_loader]` has type `{Self}`, but the user's id has type `{Id}`",
-        label = "expected `{Id}`, the type of the user's id field",
-        note = "the first parameter of a `#[user_loader]` receives the id that `UserMixin::get_id` returned at login: give it the id's type, `{Id}`"
-    )]
-    pub trait IdParam<Id> {
-        /// The id, unchanged.
-        fn from_user_id(id: Id) -> Self;
-    }
-    impl<Id> IdParam<Id> for Id {
-        fn from_user_id(id: Id) -> Self {
-            id
-        }
-    }
-
-    /// What the stand-in impl of a failed `#[derive(UserMixin)]` returns; never reached, since
-    /// the program does not compile.
-    pub static NO_ID: String = String::new();
-}

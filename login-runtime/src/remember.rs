@@ -5,8 +5,8 @@
 //! cookie stops working at its deadline even if the client ignores `Expires`, and every remember
 //! cookie of a user stops working when that user's auth hash (their password) changes.
 
-use crate::keys::{KeyRing, TAG_LEN};
-use crate::wire::{self, Reader, Writer};
+use crate::crypto::keys::{KeyRing, TAG_LEN};
+use crate::crypto::wire::{self, Reader, Writer};
 
 const VERSION: u8 = 1;
 
@@ -80,7 +80,7 @@ fn decode(payload: &[u8], now: u64) -> Option<RememberToken> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::Purpose;
+    use crate::crypto::keys::Purpose;
 
     fn codec() -> RememberCodec {
         RememberCodec::new(KeyRing::new(&[5; 32], &[], Purpose::Remember))

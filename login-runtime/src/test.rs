@@ -3,7 +3,8 @@
 //!
 //! The session cookie made here is not yet bound to a client fingerprint; the first request that
 //! uses it binds it, so it works under every session-protection mode (`FlaskLoginClient` fails
-//! under protection: Flask-Login #586).
+//! under protection: Flask-Login #586). The cookies are the stateless cookie store's: with a
+//! server-side store, log in through a handler (the test client keeps the cookies it sets).
 //!
 //! ```
 //! use actix_web::{App, test, web};
@@ -34,11 +35,11 @@ use std::time::Duration;
 use actix_web::cookie::Cookie;
 use actix_web::test::TestRequest;
 
-use crate::config::LoginManager;
-use crate::context::now_secs;
+use crate::clock::now_secs;
+use crate::loader::UserLoader;
+use crate::middleware::LoginManager;
 use crate::remember::RememberToken;
-use crate::session::SessionState;
-use crate::user::UserLoader;
+use crate::store::state::SessionState;
 
 impl<U: UserLoader> LoginManager<U> {
     /// Starts a test login for `user`.
@@ -64,7 +65,7 @@ impl<U: UserLoader> LoginManager<U> {
         TestLogin {
             manager: self,
             user_id: user.get_id().to_string(),
-            auth_digest: user.auth_hash().map(|h| self.config.auth_keys.digest(h)),
+            auth_digest: user.auth_hash().map(|h| self.config.keys.auth.digest(h)),
             fresh: true,
         }
     }
@@ -94,7 +95,7 @@ impl<U: UserLoader> LoginManager<U> {
 pub struct TestLogin<'a, U: UserLoader> {
     manager: &'a LoginManager<U>,
     user_id: String,
-    auth_digest: Option<[u8; crate::keys::TAG_LEN]>,
+    auth_digest: Option<[u8; crate::crypto::keys::TAG_LEN]>,
     fresh: bool,
 }
 
@@ -158,8 +159,8 @@ impl<U: UserLoader> TestLogin<'_, U> {
             next: None,
         };
         Cookie::new(
-            config.session_cookie.name.clone(),
-            config.session_codec.seal(&state),
+            config.cookies.session.name.clone(),
+            config.keys.session.seal(&state),
         )
     }
 
@@ -196,8 +197,8 @@ impl<U: UserLoader> TestLogin<'_, U> {
             auth_digest: self.auth_digest,
         };
         Cookie::new(
-            config.remember_cookie.name.clone(),
-            config.remember_codec.seal(&token),
+            config.cookies.remember.name.clone(),
+            config.keys.remember.seal(&token),
         )
     }
 

@@ -5,7 +5,7 @@
 //! reverse proxy, configure actix-web to see the real address, or use protection `Off`.
 //!
 //! The hash is SipHash-2-4 with its 128-bit output (the `siphasher` crate), keyed with a key derived from the secret
-//! (see [`KeyRing::subkeys`](crate::keys::KeyRing::subkeys)). The key matters: the fingerprint is
+//! (see [`KeyRing::subkeys`](crate::crypto::keys::KeyRing::subkeys)). The key matters: the fingerprint is
 //! readable in the cookie, and with an unkeyed hash a thief holding a stolen cookie could search
 //! offline for the victim's User-Agent (there are few of them) and then forge a matching client.
 //! SipHash is a PRF, so without the key the fingerprint reveals nothing, and it costs a fraction
@@ -17,8 +17,10 @@ use actix_web::http::header::USER_AGENT;
 use siphasher::sip128::{Hasher128 as _, SipHasher24};
 use std::hash::Hasher as _;
 
-use crate::keys::KeyRing;
-use crate::session::FINGERPRINT_LEN;
+use crate::crypto::keys::KeyRing;
+
+/// The length of a client fingerprint (a keyed 128-bit SipHash of address and User-Agent).
+pub(crate) const FINGERPRINT_LEN: usize = 16;
 
 /// The length of a fingerprint key (a SipHash key), in bytes.
 pub(crate) const FINGERPRINT_KEY_LEN: usize = 16;

@@ -1,294 +1,19 @@
-//! Extractors: [`CurrentUser`], [`MaybeUser`] and [`LoginSession`].
+//! [`LoginSession`]: Flask-Login's `login_user`, `logout_user`, `confirm_login` and friends,
+//! plus the server-side session list; and the [`LoginUser`] builder.
 
-use std::future::{Future, IntoFuture};
-use std::ops::Deref;
-use std::pin::Pin;
+use std::future::IntoFuture;
 use std::rc::Rc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 
-use crate::config::Refusal;
-use crate::context::{ErasedHandle, LoginContext, LoginError, LoginOptions, Source};
-use crate::guard::RouteOptions;
-use crate::middleware::missing_middleware;
+use crate::context::{LoginContext, LoginOptions, Source};
+use crate::error::LoginError;
+use crate::extract::context;
+use crate::loader::{LoaderError, LocalBoxFuture, UserLoader};
 use crate::redirect::is_safe_next;
-use crate::user::{AnonymousUser, LoaderError, LocalBoxFuture, UserLoader};
-
-fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
-    let handle = req.extensions().get::<ErasedHandle>().cloned();
-    handle
-        .and_then(|ErasedHandle(ctx)| ctx.into_any().downcast::<LoginContext<U>>().ok())
-        .ok_or_else(|| missing_middleware(what))
-}
-
-/// The logged-in user (Flask-Login's `current_user`, when logged in). Extracting it from an
-/// anonymous request answers with the manager's unauthorized response, so a handler that takes
-/// it is implicitly login-required.
-///
-/// ```
-/// use login_runtime::{CurrentUser, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-///
-/// async fn profile(user: CurrentUser<User>) -> String {
-///     format!("Logged in as: {}", user.id)
-/// }
-/// ```
-pub struct CurrentUser<U>(Rc<U>);
-
-impl<U> CurrentUser<U> {
-    /// The shared user value.
-    ///
-    /// ```
-    /// use std::rc::Rc;
-    /// use login_runtime::{CurrentUser, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    ///
-    /// async fn report(user: CurrentUser<User>) -> String {
-    ///     let user: Rc<User> = user.into_inner(); // to move into a spawned local task, say
-    ///     format!("report for {}", user.id)
-    /// }
-    /// ```
-    pub fn into_inner(self) -> Rc<U> {
-        self.0
-    }
-}
-
-impl<U> Deref for CurrentUser<U> {
-    type Target = U;
-    fn deref(&self) -> &U {
-        &self.0
-    }
-}
-
-impl<U: std::fmt::Debug> std::fmt::Debug for CurrentUser<U> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("CurrentUser").field(&self.0).finish()
-    }
-}
-
-impl<U: UserLoader> FromRequest for CurrentUser<U> {
-    type Error = actix_web::Error;
-    type Future = CurrentUserFuture<U>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        CurrentUserFuture(Lookup::new(req, "`CurrentUser`"))
-    }
-}
-
-/// The future of [`CurrentUser`]'s extraction.
-pub struct CurrentUserFuture<U: UserLoader>(Lookup<U>);
-
-impl<U: UserLoader> std::fmt::Debug for CurrentUserFuture<U> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CurrentUserFuture")
-    }
-}
-
-impl<U: UserLoader> Future for CurrentUserFuture<U> {
-    type Output = Result<CurrentUser<U>, actix_web::Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.0.poll(cx).map(|found| {
-            let Found { ctx, req, user } = found?;
-            match user {
-                Some(user) => Ok(CurrentUser(user)),
-                None => Err(ctx.refusal(&req, Refusal::Unauthorized, &RouteOptions::LOGIN_REQUIRED)),
-            }
-        })
-    }
-}
-
-/// The user if somebody is logged in, for handlers that serve both (Flask-Login's
-/// `current_user` with `is_authenticated` checks in the template).
-///
-/// ```
-/// use login_runtime::{MaybeUser, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-///
-/// async fn index(user: MaybeUser<User>) -> String {
-///     match user.get() {
-///         Some(user) => format!("Logged in as: {}", user.id),
-///         None => "<a href=\"/login\">Log in</a>".to_owned(),
-///     }
-/// }
-/// ```
-pub struct MaybeUser<U>(Option<Rc<U>>);
-
-impl<U> MaybeUser<U> {
-    /// The logged-in user, if any.
-    ///
-    /// ```
-    /// use login_runtime::{MaybeUser, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    ///
-    /// async fn nav(user: MaybeUser<User>) -> String {
-    ///     user.get().map_or_else(|| "Log in".to_owned(), |user| format!("Account ({})", user.id))
-    /// }
-    /// ```
-    pub fn get(&self) -> Option<&U> {
-        self.0.as_deref()
-    }
-    /// Whether somebody is logged in.
-    ///
-    /// ```
-    /// use login_runtime::{MaybeUser, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    ///
-    /// async fn pricing(user: MaybeUser<User>) -> &'static str {
-    ///     if user.is_authenticated() { "Upgrade your plan" } else { "Start a free trial" }
-    /// }
-    /// ```
-    pub fn is_authenticated(&self) -> bool {
-        self.0.is_some()
-    }
-    /// Whether nobody is logged in.
-    ///
-    /// ```
-    /// use login_runtime::{MaybeUser, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    ///
-    /// async fn home(user: MaybeUser<User>) -> &'static str {
-    ///     if user.is_anonymous() { "Welcome! Sign up today." } else { "Welcome back!" }
-    /// }
-    /// ```
-    pub fn is_anonymous(&self) -> bool {
-        self.0.is_none()
-    }
-    /// The anonymous-user value when nobody is logged in, for templates written against
-    /// Flask-Login's `AnonymousUserMixin`.
-    ///
-    /// ```
-    /// use login_runtime::{MaybeUser, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    ///
-    /// async fn whoami(user: MaybeUser<User>) -> String {
-    ///     match user.anonymous() {
-    ///         Some(anon) => format!("anonymous (authenticated: {})", anon.is_authenticated()),
-    ///         None => "logged in".to_owned(),
-    ///     }
-    /// }
-    /// ```
-    pub fn anonymous(&self) -> Option<AnonymousUser> {
-        self.0.is_none().then_some(AnonymousUser)
-    }
-    /// The shared user value, if any.
-    ///
-    /// ```
-    /// use std::rc::Rc;
-    /// use login_runtime::{MaybeUser, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    ///
-    /// async fn audit(user: MaybeUser<User>) -> String {
-    ///     let user: Option<Rc<User>> = user.into_inner();
-    ///     format!("request by {}", user.as_ref().map_or("nobody", |u| u.id.as_str()))
-    /// }
-    /// ```
-    pub fn into_inner(self) -> Option<Rc<U>> {
-        self.0
-    }
-}
-
-impl<U: UserLoader> FromRequest for MaybeUser<U> {
-    type Error = actix_web::Error;
-    type Future = MaybeUserFuture<U>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        MaybeUserFuture(Lookup::new(req, "`MaybeUser`"))
-    }
-}
-
-/// The future of [`MaybeUser`]'s extraction.
-pub struct MaybeUserFuture<U: UserLoader>(Lookup<U>);
-
-impl<U: UserLoader> std::fmt::Debug for MaybeUserFuture<U> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MaybeUserFuture")
-    }
-}
-
-impl<U: UserLoader> Future for MaybeUserFuture<U> {
-    type Output = Result<MaybeUser<U>, actix_web::Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.0.poll(cx).map(|found| Ok(MaybeUser(found?.user)))
-    }
-}
-
-/// What a [`Lookup`] found: the authenticated user, with the context and the request (a
-/// refusal needs both).
-struct Found<U: UserLoader> {
-    ctx: Rc<LoginContext<U>>,
-    req: HttpRequest,
-    user: Option<Rc<U>>,
-}
-
-/// Finds the authenticated user of a request for [`CurrentUser`] and [`MaybeUser`].
-///
-/// Behind a guard (the common case) the guard has already run the load chain when the
-/// extractor is first polled, so the user is read straight from the context with no boxed
-/// future. Otherwise the chain is run in a boxed future, as before.
-enum Lookup<U: UserLoader> {
-    /// Not polled yet.
-    Start {
-        req: HttpRequest,
-        /// The extractor's name, for the "middleware missing" error.
-        what: &'static str,
-    },
-    /// Waiting for the load chain.
-    Loading(LocalBoxFuture<'static, Result<Found<U>, actix_web::Error>>),
-    /// The result was handed out.
-    Finished,
-}
-
-impl<U: UserLoader> Lookup<U> {
-    fn new(req: &HttpRequest, what: &'static str) -> Self {
-        Lookup::Start {
-            req: req.clone(),
-            what,
-        }
-    }
-
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Found<U>, actix_web::Error>> {
-        let mut loading = match std::mem::replace(self, Lookup::Finished) {
-            Lookup::Start { req, what } => {
-                let ctx = context::<U>(&req, what)?;
-                if let Some(user) = ctx.loaded_user() {
-                    return Poll::Ready(Ok(Found { ctx, req, user }));
-                }
-                let loading: LocalBoxFuture<'static, _> = Box::pin(async move {
-                    let user = ctx.authenticated_user(&req).await?;
-                    Ok(Found { ctx, req, user })
-                });
-                loading
-            }
-            Lookup::Loading(loading) => loading,
-            Lookup::Finished => {
-                // Polled after it completed: a bug in the caller, answered without a panic.
-                return Poll::Ready(Err(actix_web::error::ErrorInternalServerError(
-                    "login extractor polled after completion",
-                )));
-            }
-        };
-        match loading.as_mut().poll(cx) {
-            Poll::Pending => {
-                *self = Lookup::Loading(loading);
-                Poll::Pending
-            }
-            ready => ready,
-        }
-    }
-}
+use crate::sessions::{LiveSession, SessionHandle};
 
 /// Logs users in and out, and answers questions about the current login: Flask-Login's
 /// `login_user`, `logout_user`, `confirm_login`, `login_fresh` and `login_remembered`.
@@ -363,12 +88,7 @@ impl<U: UserLoader> LoginSession<U> {
         LoginUser {
             session: self,
             user: user.clone(),
-            options: LoginOptions {
-                remember: false,
-                duration: None,
-                fresh: true,
-                force: false,
-            },
+            options: LoginOptions::DEFAULT,
         }
     }
 
@@ -530,6 +250,95 @@ impl<U: UserLoader> LoginSession<U> {
         self.ctx.update_auth_hash(&self.req, user.clone()).await
     }
 
+    /// Every live login of the current user, on every device, newest first: what an
+    /// "Active sessions" page lists. Needs a server-side store (else a
+    /// [`StoreErrorKind::Unsupported`](crate::StoreErrorKind::Unsupported) error, answered 501);
+    /// anonymous requests get an empty list.
+    ///
+    /// ```
+    /// use actix_web::{HttpResponse, web};
+    /// use login_runtime::{LoginSession, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    ///
+    /// async fn devices(login: LoginSession<User>) -> actix_web::Result<String> {
+    ///     let mut page = String::new();
+    ///     for s in login.live_sessions().await? {
+    ///         let here = if s.current { " (this device)" } else { "" };
+    ///         page += &format!("{} last seen {}{here}\n", s.user_agent, s.last_seen);
+    ///     }
+    ///     Ok(page)
+    /// }
+    /// ```
+    pub async fn live_sessions(&self) -> Result<Vec<LiveSession>, LoaderError> {
+        let Some(user) = self.current_user().await? else {
+            return Ok(Vec::new());
+        };
+        let server = crate::sessions::server_of(self.ctx.config())?;
+        let current = self.ctx.current_login_key();
+        let id = crate::user::UserMixin::get_id(&*user).to_string();
+        Ok(crate::sessions::list(server, &id, current.as_ref()).await?)
+    }
+
+    /// Ends one login of the current user, on whatever device holds it: its session and its
+    /// remember token stop working on their next request. `Ok(false)` when `handle` is not one
+    /// of this user's live logins (another user's handle is never revoked). Revoking the
+    /// current login logs this request out too.
+    ///
+    /// ```
+    /// use actix_web::{HttpResponse, web};
+    /// use login_runtime::{LoginSession, SessionHandle, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    ///
+    /// async fn revoke(login: LoginSession<User>, handle: web::Path<String>) -> actix_web::Result<HttpResponse> {
+    ///     let Ok(handle) = handle.parse::<SessionHandle>() else {
+    ///         return Ok(HttpResponse::NotFound().finish());
+    ///     };
+    ///     Ok(match login.revoke_session(&handle).await? {
+    ///         true => HttpResponse::Ok().body("Logged out on that device."),
+    ///         false => HttpResponse::NotFound().finish(),
+    ///     })
+    /// }
+    /// ```
+    pub async fn revoke_session(&self, handle: &SessionHandle) -> Result<bool, LoaderError> {
+        let Some(user) = self.current_user().await? else {
+            return Ok(false);
+        };
+        let server = crate::sessions::server_of(self.ctx.config())?;
+        let id = crate::user::UserMixin::get_id(&*user).to_string();
+        let Some(key) = crate::sessions::revoke(server, &id, handle).await? else {
+            return Ok(false);
+        };
+        if self.ctx.current_login_key() == Some(key) {
+            self.ctx.forget_login(&self.req);
+        }
+        Ok(true)
+    }
+
+    /// Ends every login of the current user except this request's ("log out my other
+    /// devices"); returns how many were ended.
+    ///
+    /// ```
+    /// use login_runtime::{LoginSession, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    ///
+    /// async fn log_out_elsewhere(login: LoginSession<User>) -> actix_web::Result<String> {
+    ///     let n = login.revoke_other_sessions().await?;
+    ///     Ok(format!("Logged out on {n} other devices."))
+    /// }
+    /// ```
+    pub async fn revoke_other_sessions(&self) -> Result<usize, LoaderError> {
+        let Some(user) = self.current_user().await? else {
+            return Ok(0);
+        };
+        let server = crate::sessions::server_of(self.ctx.config())?;
+        let current = self.ctx.current_login_key();
+        let id = crate::user::UserMixin::get_id(&*user).to_string();
+        Ok(crate::sessions::revoke_all(server, &id, current.as_ref()).await?)
+    }
+
     /// Whether `url` is a safe redirect target: a local path, or an absolute URL on one of the
     /// manager's allowed hosts.
     ///
@@ -549,7 +358,7 @@ impl<U: UserLoader> LoginSession<U> {
     /// }
     /// ```
     pub fn is_safe_next(&self, url: &str) -> bool {
-        is_safe_next(url, &self.ctx.config().allowed_redirect_hosts)
+        is_safe_next(url, &self.ctx.config().redirects.allowed_hosts)
     }
 
     /// Where to go after a login: `candidate` (a form field), else the `next` query parameter,
@@ -576,7 +385,7 @@ impl<U: UserLoader> LoginSession<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn safe_next(&self, candidate: Option<&str>) -> Option<String> {
-        let field = &self.ctx.config().next_field;
+        let field = &self.ctx.config().redirects.next_field;
         let from_query = || {
             form_urlencoded::parse(self.req.query_string().as_bytes())
                 .find(|(k, _)| k == field.as_str())
@@ -691,7 +500,7 @@ impl<U: UserLoader> LoginUser<'_, U> {
 
 impl<'a, U: UserLoader> IntoFuture for LoginUser<'a, U> {
     type Output = Result<(), LoginError>;
-    type IntoFuture = std::future::Ready<Result<(), LoginError>>;
+    type IntoFuture = LocalBoxFuture<'a, Result<(), LoginError>>;
 
     fn into_future(self) -> Self::IntoFuture {
         let LoginUser {
@@ -699,6 +508,6 @@ impl<'a, U: UserLoader> IntoFuture for LoginUser<'a, U> {
             user,
             options,
         } = self;
-        std::future::ready(session.ctx.login(&session.req, user, options))
+        Box::pin(async move { session.ctx.login(&session.req, user, options).await })
     }
 }

@@ -22,6 +22,10 @@ pub(crate) enum Purpose {
     Remember,
     /// The keyed digest of a user's auth hash stored inside both cookies.
     AuthHash,
+    /// The `session` cookie of a server-side store: a random session id, signed.
+    SessionId,
+    /// The `remember_token` cookie of a server-side store: a selector and a validator, signed.
+    RememberId,
 }
 
 impl Purpose {
@@ -30,6 +34,8 @@ impl Purpose {
             Purpose::Session => b"login-runtime/v1/session",
             Purpose::Remember => b"login-runtime/v1/remember",
             Purpose::AuthHash => b"login-runtime/v1/auth-hash",
+            Purpose::SessionId => b"login-runtime/v1/session-id",
+            Purpose::RememberId => b"login-runtime/v1/remember-id",
         }
     }
 }
@@ -61,10 +67,11 @@ impl DerivedKey {
     }
 }
 
-/// Whether two tags are equal, in constant time. The tags are compared as four 64-bit words
+/// Whether two tags (or digests) are equal, in constant time: the one compare of secrets in
+/// the crate. The tags are compared as four 64-bit words
 /// with `subtle` (no data-dependent branch), which costs 4 optimisation barriers instead of the
 /// 32 of a byte-wise `subtle` comparison.
-fn tags_equal(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> bool {
+pub(crate) fn tags_equal(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> bool {
     use subtle::ConstantTimeEq;
     fn words(tag: &[u8; TAG_LEN]) -> [u64; TAG_LEN / 8] {
         let mut out = [0; TAG_LEN / 8];
@@ -135,6 +142,18 @@ impl KeyRing {
             .chain(self.fallbacks.iter())
             .map(move |k| k.tag(data))
     }
+}
+
+/// An unkeyed SHA-256 digest of `data` under a domain `label`: the store keys of server-side
+/// logins and the digests of their secrets. The inputs are 128-bit random values, so the
+/// digest cannot be inverted, and it does not change when the secret key is rotated.
+pub(crate) fn digest(label: &[u8], data: &[u8]) -> [u8; TAG_LEN] {
+    use sha2::Digest as _;
+    let mut hasher = Sha256::new();
+    hasher.update(label);
+    hasher.update([0]);
+    hasher.update(data);
+    hasher.finalize().into()
 }
 
 #[cfg(test)]

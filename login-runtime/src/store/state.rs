@@ -1,13 +1,12 @@
-//! The `session` cookie: who is logged in, how fresh the login is, and what binds it.
+//! The login state of a session: who is logged in, how fresh the login is, and what binds it.
 //!
-//! Stateless by design: the whole login state lives in one signed cookie, so any number of
-//! workers and machines serve the same users with nothing shared but the key. The state is a
-//! plain struct ([`SessionState`]); [`SessionCodec`] turns it into a cookie value and back. A
-//! server-side store can later implement the same two operations behind a session id.
+//! A plain struct ([`SessionState`]) with a versioned binary encoding. The cookie backend
+//! (`store/cookie.rs`) signs the encoding into the `session` cookie; server-side stores keep
+//! it inside their login record (`store/record.rs`).
 
-use crate::fingerprint::FingerprintKeys;
-use crate::keys::{KeyRing, TAG_LEN};
-use crate::wire::{self, Reader, Writer};
+use crate::crypto::fingerprint::FINGERPRINT_LEN;
+use crate::crypto::keys::TAG_LEN;
+use crate::crypto::wire::{Reader, Writer};
 
 /// Format version written as the first payload byte; unknown versions decode as anonymous.
 const VERSION: u8 = 1;
@@ -17,9 +16,6 @@ const FRESH: u8 = 1 << 1;
 const HAS_FINGERPRINT: u8 = 1 << 2;
 const HAS_AUTH: u8 = 1 << 3;
 const HAS_NEXT: u8 = 1 << 4;
-
-/// The length of a client fingerprint (a keyed 128-bit SipHash of address and User-Agent).
-pub(crate) const FINGERPRINT_LEN: usize = 16;
 
 /// The login state carried by the session cookie.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,7 +45,15 @@ impl SessionState {
         self.user_id.is_none() && self.next.is_none()
     }
 
-    fn encode(&self) -> Vec<u8> {
+    /// The versioned binary encoding.
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::with_capacity(96);
+        self.write(&mut w);
+        w.finish()
+    }
+
+    /// Writes the versioned binary encoding into `w`.
+    pub(crate) fn write(&self, w: &mut Writer) {
         let mut flags = 0;
         for (on, bit) in [
             (self.user_id.is_some(), HAS_USER),
@@ -62,7 +66,6 @@ impl SessionState {
                 flags |= bit;
             }
         }
-        let mut w = Writer::with_capacity(96);
         w.u8(VERSION).u8(flags);
         if let Some(id) = &self.user_id {
             w.bytes(id.as_bytes());
@@ -79,11 +82,18 @@ impl SessionState {
         if let Some(next) = &self.next {
             w.bytes(next.as_bytes());
         }
-        w.finish()
     }
 
-    fn decode(data: &[u8]) -> Option<Self> {
+    /// Reads an encoding written by [`SessionState::encode`]; `None` when malformed.
+    pub(crate) fn decode(data: &[u8]) -> Option<Self> {
         let mut r = Reader::new(data);
+        let state = Self::read(&mut r)?;
+        r.end()?;
+        Some(state)
+    }
+
+    /// Reads one encoded state from `r`, leaving what follows it.
+    pub(crate) fn read(r: &mut Reader<'_>) -> Option<Self> {
         if r.u8()? != VERSION {
             return None;
         }
@@ -114,7 +124,6 @@ impl SessionState {
         } else {
             None
         };
-        r.end()?;
         Some(SessionState {
             user_id,
             fresh: flags & FRESH != 0,
@@ -125,77 +134,5 @@ impl SessionState {
             last_seen,
             next,
         })
-    }
-}
-
-/// Signs and verifies session cookie values, and holds the keys of the client fingerprint
-/// stored in them.
-#[derive(Clone)]
-pub(crate) struct SessionCodec {
-    keys: KeyRing,
-    fingerprint_keys: FingerprintKeys,
-}
-
-impl SessionCodec {
-    pub(crate) fn new(keys: KeyRing) -> Self {
-        SessionCodec {
-            fingerprint_keys: FingerprintKeys::new(&keys),
-            keys,
-        }
-    }
-
-    /// The keys of the client fingerprint, derived from the session keys.
-    pub(crate) fn fingerprint_keys(&self) -> &FingerprintKeys {
-        &self.fingerprint_keys
-    }
-
-    /// The cookie value for `state`.
-    pub(crate) fn seal(&self, state: &SessionState) -> String {
-        wire::seal(&self.keys, &state.encode())
-    }
-
-    /// The state in a cookie value, or `None` when the value is not one we signed.
-    pub(crate) fn open(&self, value: &str) -> Option<SessionState> {
-        wire::open(&self.keys, value, SessionState::decode)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::keys::Purpose;
-
-    fn codec() -> SessionCodec {
-        SessionCodec::new(KeyRing::new(&[1; 32], &[], Purpose::Session))
-    }
-
-    fn full_state() -> SessionState {
-        SessionState {
-            user_id: Some("佐藤|x".into()),
-            fresh: true,
-            fingerprint: Some([9; FINGERPRINT_LEN]),
-            auth_digest: Some([3; TAG_LEN]),
-            logged_in_at: 1_700_000_000,
-            authenticated_at: 1_700_000_001,
-            last_seen: 1_700_000_002,
-            next: Some("/p?x=1".into()),
-        }
-    }
-
-    #[test]
-    fn every_field_round_trips() {
-        let state = full_state();
-        assert_eq!(codec().open(&codec().seal(&state)), Some(state));
-        let minimal = SessionState::default();
-        assert_eq!(codec().open(&codec().seal(&minimal)), Some(minimal));
-    }
-
-    #[test]
-    fn a_valid_signature_over_a_malformed_payload_is_still_rejected() {
-        let keys = KeyRing::new(&[1; 32], &[], Purpose::Session);
-        for payload in [&[][..], &[VERSION], &[2, 0], &[VERSION, 0xff], &[VERSION, 0, 0]] {
-            let value = wire::seal(&keys, payload);
-            assert_eq!(codec().open(&value), None, "{payload:?}");
-        }
     }
 }

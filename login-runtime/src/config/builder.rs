@@ -1,383 +1,21 @@
-//! [`LoginManager`] and its builder: every setting, typed and validated once at start-up.
+//! [`LoginManagerBuilder`]: setters that write into the grouped settings, and `build()`.
 
-use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::cookie::SameSite;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::events::{EventHook, LoginEvent};
-use crate::keys::{KeyRing, Purpose};
-use crate::remember::RememberCodec;
-use crate::session::SessionCodec;
-use crate::user::{RequestLoader, UserLoader};
-
-/// The shortest secret key accepted, in bytes.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use login_runtime::MIN_KEY_LEN;
-///
-/// assert!(LoginManager::<User>::builder([7u8; MIN_KEY_LEN]).build().is_ok());
-/// assert!(LoginManager::<User>::builder([7u8; MIN_KEY_LEN - 1]).build().is_err());
-/// ```
-pub const MIN_KEY_LEN: usize = 32;
-
-/// What session protection does when a logged-in client's fingerprint (address and User-Agent)
-/// changes: Flask-Login's `SESSION_PROTECTION`.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use login_runtime::SessionProtection;
-///
-/// // Read from a configuration file or an environment variable:
-/// let mode: SessionProtection = "strong".parse()?;
-/// assert_eq!(mode, SessionProtection::Strong);
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .session_protection(mode)
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SessionProtection {
-    /// No check.
-    Off,
-    /// The login stays, but is no longer fresh (the default, as in Flask-Login).
-    #[default]
-    Basic,
-    /// The client is logged out and its remember cookie deleted.
-    Strong,
-}
-
-impl std::str::FromStr for SessionProtection {
-    type Err = ConfigError;
-
-    /// Parses `basic`, `strong` or `off` (also `none`), case-insensitively.
-    fn from_str(s: &str) -> Result<Self, ConfigError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "basic" => Ok(SessionProtection::Basic),
-            "strong" => Ok(SessionProtection::Strong),
-            "off" | "none" => Ok(SessionProtection::Off),
-            _ => Err(ConfigError::new(format!(
-                "session protection `{s}` is not a mode: use `basic`, `strong` or `off`"
-            ))),
-        }
-    }
-}
-
-/// The attributes of one cookie, used both to set it and to delete it, so a deletion always
-/// matches what was set (Flask-Login #683).
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use actix_web::cookie::SameSite;
-///
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .session_cookie(|c| {
-///         assert_eq!((c.name.as_str(), c.path.as_str(), c.secure), ("session", "/", true));
-///         c.name = "__Host-session".to_owned();
-///         c.same_site = SameSite::Strict;
-///     })
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CookieSettings {
-    /// The cookie name.
-    pub name: String,
-    /// `Path`, `/` by default.
-    pub path: String,
-    /// `Domain`, none by default (host-only cookie).
-    pub domain: Option<String>,
-    /// `Secure`, on by default: the cookie is only sent over HTTPS.
-    pub secure: bool,
-    /// `HttpOnly`, on by default: scripts cannot read the cookie.
-    pub http_only: bool,
-    /// `SameSite`, `Lax` by default.
-    pub same_site: SameSite,
-}
-
-/// The session cookie's default name (Flask's).
-const DEFAULT_SESSION_COOKIE: &str = "session";
-/// The remember cookie's default name (Flask-Login's).
-const DEFAULT_REMEMBER_COOKIE: &str = "remember_token";
-
-impl CookieSettings {
-    fn named(name: &str) -> Self {
-        CookieSettings {
-            name: name.to_owned(),
-            path: "/".to_owned(),
-            domain: None,
-            secure: true,
-            http_only: true,
-            same_site: SameSite::Lax,
-        }
-    }
-}
-
-/// A start-up error in the login configuration. Its message says what is wrong and how to fix
-/// it.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// let err = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .login_view("login")
-///     .build()
-///     .unwrap_err();
-/// assert!(err.to_string().contains("give a path starting with `/`"));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    message: String,
-}
-
-impl ConfigError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        ConfigError {
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Parses a duration written as a number followed by `s`, `m`, `h`, `d` or `w` (`30s`, `15m`,
-/// `7h`, `30d`, `2w`); a bare number means seconds.
-///
-/// ```
-/// use std::time::Duration;
-/// use login_runtime::parse_duration;
-/// assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
-/// assert_eq!(parse_duration("365d"), Ok(Duration::from_secs(365 * 86400)));
-/// assert!(parse_duration("soon").is_err());
-/// ```
-pub fn parse_duration(text: &str) -> Result<Duration, ConfigError> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let unit_secs: u64 = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => 0,
-    };
-    let n: Option<u64> = digits.parse().ok();
-    match (n, unit_secs) {
-        (Some(n), u) if u > 0 && n > 0 => n.checked_mul(u).map(Duration::from_secs).ok_or_else(|| {
-            ConfigError::new(format!(
-                "duration `{text}` is too large to count in seconds: use a smaller number, for example `365d`"
-            ))
-        }),
-        _ => Err(ConfigError::new(format!(
-            "`{text}` is not a duration: write a positive number of seconds, optionally followed by s, m, h, d or w, for example `30d`"
-        ))),
-    }
-}
-
-/// Which of the two redirecting answers a message belongs to.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use login_runtime::MessageKind;
-///
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .login_view("/login")
-///     .refresh_view("/reauthenticate")
-///     .on_message(|req, message, _response| match message.kind {
-///         MessageKind::Login => println!("{}: login required", req.path()),
-///         MessageKind::Refresh => println!("{}: fresh login required", req.path()),
-///     })
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MessageKind {
-    /// The client must log in (Flask-Login's `login_message`).
-    Login,
-    /// The client must re-authenticate (Flask-Login's `needs_refresh_message`).
-    Refresh,
-}
-
-/// A message for the user that the library hands to the application instead of flashing it
-/// itself, so any flash-message crate (or none) can show it.
-///
-/// ```
-/// use login_runtime::{LOGIN_MESSAGE, LoginMessage, MessageKind};
-///
-/// // Renders a message as a Bootstrap alert.
-/// fn alert(message: &LoginMessage) -> String {
-///     let class = if message.category == "message" { "info" } else { &message.category };
-///     format!("<div class=\"alert alert-{class}\">{}</div>", message.text)
-/// }
-/// let text = LOGIN_MESSAGE.to_owned();
-/// let message = LoginMessage { kind: MessageKind::Login, text, category: "message".to_owned() };
-/// assert_eq!(alert(&message), format!("<div class=\"alert alert-info\">{LOGIN_MESSAGE}</div>"));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoginMessage {
-    /// Which answer produced the message.
-    pub kind: MessageKind,
-    /// The text, already passed through the localize hook.
-    pub text: String,
-    /// The category (Flask-Login's `login_message_category`), `message` by default.
-    pub category: String,
-}
-
-/// Why a request was refused, handed to custom handlers.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use actix_web::{HttpRequest, HttpResponse};
-/// use login_runtime::Refusal;
-///
-/// fn refuse(_req: &HttpRequest, why: Refusal) -> HttpResponse {
-///     match why {
-///         Refusal::Unauthorized => HttpResponse::Unauthorized().body("Log in first."),
-///         Refusal::NeedsRefresh => HttpResponse::Unauthorized().body("Enter your password again."),
-///     }
-/// }
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .unauthorized_handler(refuse)
-///     .needs_refresh_handler(refuse)
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// Nobody is logged in (`unauthorized`).
-    Unauthorized,
-    /// Somebody is logged in, but not freshly enough (`needs_refresh`).
-    NeedsRefresh,
-}
-
-pub(crate) type Handler = Arc<dyn Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync>;
-pub(crate) type MessageHook = Arc<dyn Fn(&HttpRequest, &LoginMessage, &mut HttpResponse) + Send + Sync>;
-pub(crate) type Localizer = Arc<dyn Fn(&str) -> String + Send + Sync>;
-
-/// The validated configuration shared by every worker.
-pub(crate) struct Config<U: UserLoader> {
-    pub(crate) session_codec: SessionCodec,
-    pub(crate) remember_codec: RememberCodec,
-    pub(crate) auth_keys: KeyRing,
-    pub(crate) session_cookie: CookieSettings,
-    pub(crate) remember_cookie: CookieSettings,
-    pub(crate) remember_duration: Duration,
-    pub(crate) remember_refresh_each_request: bool,
-    pub(crate) protection: SessionProtection,
-    pub(crate) login_view: Option<String>,
-    pub(crate) refresh_view: Option<String>,
-    pub(crate) next_field: String,
-    pub(crate) use_session_for_next: bool,
-    pub(crate) force_host_for_redirects: Option<String>,
-    pub(crate) allowed_redirect_hosts: Vec<String>,
-    pub(crate) login_message: Option<(String, String)>,
-    pub(crate) refresh_message: Option<(String, String)>,
-    pub(crate) localize: Option<Localizer>,
-    pub(crate) on_message: Vec<MessageHook>,
-    pub(crate) unauthorized_handler: Option<Handler>,
-    pub(crate) needs_refresh_handler: Option<Handler>,
-    pub(crate) request_loader: Option<Arc<dyn RequestLoader<User = U>>>,
-    pub(crate) events: Vec<EventHook<U>>,
-    pub(crate) exempt_methods: Vec<Method>,
-    pub(crate) www_authenticate: String,
-    pub(crate) json_by_default: bool,
-    pub(crate) idle_timeout: Option<Duration>,
-    pub(crate) absolute_timeout: Option<Duration>,
-}
-
-impl<U: UserLoader> Config<U> {
-    pub(crate) fn emit(&self, req: &HttpRequest, event: LoginEvent<'_, U>) {
-        crate::events::trace(&event);
-        for hook in &self.events {
-            hook(req, &event);
-        }
-    }
-}
-
-/// The login middleware: Flask-Login's `LoginManager`, registered with `App::wrap`.
-///
-/// Build it once with [`LoginManager::builder`], before `HttpServer::new`; it is cheap to clone
-/// into each worker.
-///
-/// ```
-/// use actix_web::{App, web};
-/// use login_runtime::{LoginManager, UserMixin, user_loader};
-///
-/// #[derive(Clone, UserMixin)]
-/// struct User { id: String }
-///
-/// #[user_loader]
-/// async fn load_user(id: String) -> Option<User> { Some(User { id }) }
-///
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes!")
-///     .login_view("/login")
-///     .build()
-///     .expect("valid login configuration");
-/// let app = App::new().wrap(manager.clone()).route("/", web::get().to(|| async { "hi" }));
-/// ```
-pub struct LoginManager<U: UserLoader> {
-    pub(crate) config: Arc<Config<U>>,
-}
-
-impl<U: UserLoader> Clone for LoginManager<U> {
-    fn clone(&self) -> Self {
-        LoginManager {
-            config: Arc::clone(&self.config),
-        }
-    }
-}
-
-impl<U: UserLoader> fmt::Debug for LoginManager<U> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginManager")
-            .field("session_cookie", &self.config.session_cookie.name)
-            .field("remember_cookie", &self.config.remember_cookie.name)
-            .field("protection", &self.config.protection)
-            .field("login_view", &self.config.login_view)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<U: UserLoader> LoginManager<U> {
-    /// Starts a configuration signed with `secret_key` (at least 32 bytes).
-    ///
-    /// ```
-    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    /// // A string, or raw bytes from a secret store:
-    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
-    /// let manager = LoginManager::<User>::builder(vec![0x5a_u8; 32]).build()?;
-    /// assert!(LoginManager::<User>::builder("too short").build().is_err());
-    /// # Ok::<(), login_runtime::ConfigError>(())
-    /// ```
-    pub fn builder(secret_key: impl AsRef<[u8]>) -> LoginManagerBuilder<U> {
-        LoginManagerBuilder::new(secret_key.as_ref().to_vec())
-    }
-}
+use crate::config::settings::{CookieSettings, SessionProtection, Settings};
+use crate::config::validate::check_settings;
+use crate::config::{Config, Keys};
+use crate::error::{ConfigError, StoreError};
+use crate::events::LoginEvent;
+use crate::loader::{RequestLoader, UserLoader};
+use crate::messages::LoginMessage;
+use crate::middleware::LoginManager;
+use crate::refusal::Refusal;
+use crate::store::SessionStore;
 
 /// Builds a [`LoginManager`]; [`build`](LoginManagerBuilder::build) validates every setting.
 ///
@@ -399,64 +37,15 @@ impl<U: UserLoader> LoginManager<U> {
 pub struct LoginManagerBuilder<U: UserLoader> {
     secret_key: Vec<u8>,
     fallback_keys: Vec<Vec<u8>>,
-    session_cookie: CookieSettings,
-    remember_cookie: CookieSettings,
-    remember_duration: Duration,
-    remember_refresh_each_request: bool,
-    protection: SessionProtection,
-    login_view: Option<String>,
-    refresh_view: Option<String>,
-    next_field: String,
-    use_session_for_next: bool,
-    force_host_for_redirects: Option<String>,
-    allowed_redirect_hosts: Vec<String>,
-    login_message: Option<(String, String)>,
-    refresh_message: Option<(String, String)>,
-    localize: Option<Localizer>,
-    on_message: Vec<MessageHook>,
-    unauthorized_handler: Option<Handler>,
-    needs_refresh_handler: Option<Handler>,
-    request_loader: Option<Arc<dyn RequestLoader<User = U>>>,
-    events: Vec<EventHook<U>>,
-    exempt_methods: Vec<Method>,
-    www_authenticate: String,
-    json_by_default: bool,
-    idle_timeout: Option<Duration>,
-    absolute_timeout: Option<Duration>,
+    settings: Settings<U>,
 }
 
 impl<U: UserLoader> LoginManagerBuilder<U> {
-    fn new(secret_key: Vec<u8>) -> Self {
+    pub(crate) fn new(secret_key: Vec<u8>) -> Self {
         LoginManagerBuilder {
             secret_key,
             fallback_keys: Vec::new(),
-            session_cookie: CookieSettings::named(DEFAULT_SESSION_COOKIE),
-            remember_cookie: CookieSettings::named(DEFAULT_REMEMBER_COOKIE),
-            remember_duration: Duration::from_secs(365 * 86_400),
-            remember_refresh_each_request: false,
-            protection: SessionProtection::Basic,
-            login_view: None,
-            refresh_view: None,
-            next_field: "next".to_owned(),
-            use_session_for_next: false,
-            force_host_for_redirects: None,
-            allowed_redirect_hosts: Vec::new(),
-            login_message: Some(("Please log in to access this page.".into(), "message".into())),
-            refresh_message: Some((
-                "Please reauthenticate to access this page.".into(),
-                "message".into(),
-            )),
-            localize: None,
-            on_message: Vec::new(),
-            unauthorized_handler: None,
-            needs_refresh_handler: None,
-            request_loader: None,
-            events: Vec::new(),
-            exempt_methods: vec![Method::OPTIONS],
-            www_authenticate: "Session".to_owned(),
-            json_by_default: false,
-            idle_timeout: None,
-            absolute_timeout: None,
+            settings: Settings::new(),
         }
     }
 
@@ -512,7 +101,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn login_view(mut self, url: impl Into<String>) -> Self {
-        self.login_view = Some(url.into());
+        self.settings.redirects.login_view = Some(url.into());
         self
     }
 
@@ -542,7 +131,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn refresh_view(mut self, url: impl Into<String>) -> Self {
-        self.refresh_view = Some(url.into());
+        self.settings.redirects.refresh_view = Some(url.into());
         self
     }
 
@@ -570,7 +159,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn next_field(mut self, name: impl Into<String>) -> Self {
-        self.next_field = name.into();
+        self.settings.redirects.next_field = name.into();
         self
     }
 
@@ -600,7 +189,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn use_session_for_next(mut self, on: bool) -> Self {
-        self.use_session_for_next = on;
+        self.settings.redirects.use_session_for_next = on;
         self
     }
 
@@ -630,7 +219,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn force_host_for_redirects(mut self, host: impl Into<String>) -> Self {
-        self.force_host_for_redirects = Some(host.into());
+        self.settings.redirects.force_host = Some(host.into());
         self
     }
 
@@ -663,7 +252,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn allowed_redirect_hosts<H: Into<String>>(mut self, hosts: impl IntoIterator<Item = H>) -> Self {
-        self.allowed_redirect_hosts = hosts.into_iter().map(|h| h.into().to_ascii_lowercase()).collect();
+        self.settings.redirects.allowed_hosts =
+            hosts.into_iter().map(|h| h.into().to_ascii_lowercase()).collect();
         self
     }
 
@@ -685,7 +275,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn session_protection(mut self, mode: SessionProtection) -> Self {
-        self.protection = mode;
+        self.settings.protection = mode;
         self
     }
 
@@ -707,7 +297,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn session_cookie(mut self, edit: impl FnOnce(&mut CookieSettings)) -> Self {
-        edit(&mut self.session_cookie);
+        edit(&mut self.settings.cookies.session);
         self
     }
 
@@ -732,7 +322,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn remember_cookie(mut self, edit: impl FnOnce(&mut CookieSettings)) -> Self {
-        edit(&mut self.remember_cookie);
+        edit(&mut self.settings.cookies.remember);
         self
     }
 
@@ -750,8 +340,8 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn secure_cookies(mut self, secure: bool) -> Self {
-        self.session_cookie.secure = secure;
-        self.remember_cookie.secure = secure;
+        self.settings.cookies.session.secure = secure;
+        self.settings.cookies.remember.secure = secure;
         self
     }
 
@@ -774,7 +364,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn remember_duration(mut self, duration: Duration) -> Self {
-        self.remember_duration = duration;
+        self.settings.remember.duration = duration;
         self
     }
 
@@ -795,7 +385,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn remember_refresh_each_request(mut self, on: bool) -> Self {
-        self.remember_refresh_each_request = on;
+        self.settings.remember.refresh_each_request = on;
         self
     }
 
@@ -817,7 +407,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn login_message(mut self, message: Option<&str>, category: &str) -> Self {
-        self.login_message = message.map(|m| (m.to_owned(), category.to_owned()));
+        self.settings.messages.login = message.map(|m| (m.to_owned(), category.to_owned()));
         self
     }
 
@@ -834,7 +424,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn refresh_message(mut self, message: Option<&str>, category: &str) -> Self {
-        self.refresh_message = message.map(|m| (m.to_owned(), category.to_owned()));
+        self.settings.messages.refresh = message.map(|m| (m.to_owned(), category.to_owned()));
         self
     }
 
@@ -857,7 +447,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn localize(mut self, f: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
-        self.localize = Some(Arc::new(f));
+        self.settings.messages.localize = Some(Arc::new(f));
         self
     }
 
@@ -896,7 +486,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         mut self,
         f: impl Fn(&HttpRequest, &LoginMessage, &mut HttpResponse) + Send + Sync + 'static,
     ) -> Self {
-        self.on_message.push(Arc::new(f));
+        self.settings.messages.hooks.push(Arc::new(f));
         self
     }
 
@@ -932,7 +522,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         mut self,
         f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
     ) -> Self {
-        self.unauthorized_handler = Some(Arc::new(f));
+        self.settings.answers.unauthorized = Some(Arc::new(f));
         self
     }
 
@@ -957,7 +547,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         mut self,
         f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
     ) -> Self {
-        self.needs_refresh_handler = Some(Arc::new(f));
+        self.settings.answers.needs_refresh = Some(Arc::new(f));
         self
     }
 
@@ -982,7 +572,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn request_loader<R: RequestLoader<User = U>>(mut self, loader: R) -> Self {
-        self.request_loader = Some(Arc::new(loader));
+        self.settings.request_loader = Some(Arc::new(loader));
         self
     }
 
@@ -1004,7 +594,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn on_event(mut self, f: impl Fn(&HttpRequest, &LoginEvent<'_, U>) + Send + Sync + 'static) -> Self {
-        self.events.push(Arc::new(f));
+        self.settings.events.push(Arc::new(f));
         self
     }
 
@@ -1024,7 +614,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn exempt_methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
-        self.exempt_methods = methods.into_iter().collect();
+        self.settings.answers.exempt_methods = methods.into_iter().collect();
         self
     }
 
@@ -1046,7 +636,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn www_authenticate(mut self, value: impl Into<String>) -> Self {
-        self.www_authenticate = value.into();
+        self.settings.answers.www_authenticate = value.into();
         self
     }
 
@@ -1077,7 +667,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn json_by_default(mut self, on: bool) -> Self {
-        self.json_by_default = on;
+        self.settings.answers.json_by_default = on;
         self
     }
 
@@ -1102,7 +692,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_timeout = Some(timeout);
+        self.settings.timeouts.idle = Some(timeout);
         self
     }
 
@@ -1122,7 +712,100 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
     pub fn absolute_timeout(mut self, timeout: Duration) -> Self {
-        self.absolute_timeout = Some(timeout);
+        self.settings.timeouts.absolute = Some(timeout);
+        self
+    }
+
+    /// Keeps logins in a server-side store instead of the stateless signed cookie: the
+    /// `session` cookie then holds only a signed random id, logins can be listed and revoked
+    /// ([`LoginSession::live_sessions`](crate::LoginSession::live_sessions),
+    /// [`LoginManager::sessions`](crate::LoginManager::sessions)), and a logout ends the login
+    /// on the server. See [`SessionStore`] for the backends.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// use login_runtime::store::MemoryStore;
+    ///
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .session_store(MemoryStore::new())
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn session_store(mut self, store: impl SessionStore) -> Self {
+        self.settings.storage.store = Some(Arc::new(store));
+        self
+    }
+
+    /// The longest one store call may take before it counts as an outage (800 ms by default):
+    /// a request that needs the login state is then answered 503 instead of waiting.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// use std::time::Duration;
+    /// use login_runtime::store::MemoryStore;
+    ///
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .session_store(MemoryStore::new())
+    ///     .store_timeout(Duration::from_millis(300))
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn store_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.storage.call_timeout = timeout;
+        self
+    }
+
+    /// How long a server-side login without "remember me" lives in the store when neither an
+    /// idle nor an absolute timeout is set (24 hours by default). With a timeout, the record
+    /// lives as long as the timeout allows; a remembered login lives as long as its remember
+    /// cookie.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// use std::time::Duration;
+    /// use login_runtime::store::MemoryStore;
+    ///
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .session_store(MemoryStore::new())
+    ///     .session_lifetime(Duration::from_secs(8 * 3600))
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
+        self.settings.storage.session_lifetime = lifetime;
+        self
+    }
+
+    /// Answers requests that need the login state while the session store cannot be reached.
+    /// By default they get a 503 (JSON in JSON scopes) with `Retry-After: 1`: never an
+    /// anonymous answer, since an outage must not look like a logout.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// use actix_web::HttpResponse;
+    /// use login_runtime::store::MemoryStore;
+    ///
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .session_store(MemoryStore::new())
+    ///     .store_unavailable_handler(|_req, err| {
+    ///         HttpResponse::ServiceUnavailable().body(format!("Try again in a moment ({err})."))
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn store_unavailable_handler(
+        mut self,
+        f: impl Fn(&HttpRequest, &StoreError) -> HttpResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.settings.answers.store_unavailable = Some(Arc::new(f));
         self
     }
 
@@ -1136,278 +819,11 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// assert!(err.to_string().contains("at least 32 bytes"));
     /// ```
     pub fn build(self) -> Result<LoginManager<U>, ConfigError> {
-        check_key("the secret key", &self.secret_key)?;
-        for (i, key) in self.fallback_keys.iter().enumerate() {
-            check_key(&format!("fallback key #{}", i + 1), key)?;
-        }
-        for (what, view) in [
-            ("login_view", &self.login_view),
-            ("refresh_view", &self.refresh_view),
-        ] {
-            if let Some(v) = view {
-                check_view(what, v)?;
-            }
-        }
-        if let Some(host) = &self.force_host_for_redirects {
-            check_host(host)?;
-        }
-        check_cookie("session", DEFAULT_SESSION_COOKIE, &self.session_cookie)?;
-        check_cookie("remember", DEFAULT_REMEMBER_COOKIE, &self.remember_cookie)?;
-        if self.session_cookie.name == self.remember_cookie.name {
-            return Err(ConfigError::new(format!(
-                "the session cookie and the remember cookie are both named `{}`: give them different names",
-                self.session_cookie.name
-            )));
-        }
-        if self.remember_duration.as_secs() == 0 {
-            return Err(ConfigError::new(
-                "the remember duration must be at least one second, for example `remember_duration(Duration::from_secs(30 * 86400))`",
-            ));
-        }
-        if self.next_field.is_empty() {
-            return Err(ConfigError::new(
-                "the next field name is empty: use for example `next`",
-            ));
-        }
-        if http::header::HeaderValue::from_str(&self.www_authenticate).is_err() {
-            return Err(ConfigError::new(format!(
-                "`{}` is not a valid WWW-Authenticate header value: use visible ASCII without line breaks, for example `Bearer realm=\"api\"`",
-                self.www_authenticate.escape_debug()
-            )));
-        }
-        for (what, timeout) in [
-            ("idle_timeout", self.idle_timeout),
-            ("absolute_timeout", self.absolute_timeout),
-        ] {
-            if timeout.is_some_and(|t| t.as_secs() == 0) {
-                return Err(ConfigError::new(format!(
-                    "{what} must be at least one second; leave it unset to turn it off"
-                )));
-            }
-        }
-        let key = |purpose| KeyRing::new(&self.secret_key, &self.fallback_keys, purpose);
-        let config = Config {
-            session_codec: SessionCodec::new(key(Purpose::Session)),
-            remember_codec: RememberCodec::new(key(Purpose::Remember)),
-            auth_keys: key(Purpose::AuthHash),
-            session_cookie: self.session_cookie,
-            remember_cookie: self.remember_cookie,
-            remember_duration: self.remember_duration,
-            remember_refresh_each_request: self.remember_refresh_each_request,
-            protection: self.protection,
-            login_view: self.login_view,
-            refresh_view: self.refresh_view,
-            next_field: self.next_field,
-            use_session_for_next: self.use_session_for_next,
-            force_host_for_redirects: self.force_host_for_redirects,
-            allowed_redirect_hosts: self.allowed_redirect_hosts,
-            login_message: self.login_message,
-            refresh_message: self.refresh_message,
-            localize: self.localize,
-            on_message: self.on_message,
-            unauthorized_handler: self.unauthorized_handler,
-            needs_refresh_handler: self.needs_refresh_handler,
-            request_loader: self.request_loader,
-            events: self.events,
-            exempt_methods: self.exempt_methods,
-            www_authenticate: self.www_authenticate,
-            json_by_default: self.json_by_default,
-            idle_timeout: self.idle_timeout,
-            absolute_timeout: self.absolute_timeout,
-        };
-        Ok(LoginManager {
-            config: Arc::new(config),
-        })
-    }
-}
-
-use actix_web::http;
-
-fn check_key(what: &str, key: &[u8]) -> Result<(), ConfigError> {
-    if key.len() < MIN_KEY_LEN {
-        return Err(ConfigError::new(format!(
-            "{what} is {} bytes long; it must be at least {MIN_KEY_LEN} bytes: generate one with `openssl rand -hex 32`",
-            key.len()
-        )));
-    }
-    Ok(())
-}
-
-pub(crate) fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
-    let ok = (view.starts_with('/') && !view.starts_with("//"))
-        || view.starts_with("http://")
-        || view.starts_with("https://");
-    if view.trim().is_empty() || !ok {
-        return Err(ConfigError::new(format!(
-            "{what} `{}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL",
-            view.escape_debug()
-        )));
-    }
-    if let Some(bad) = view
-        .chars()
-        .find(|&c| c.is_control() || c.is_whitespace() || c == '\\')
-    {
-        return Err(ConfigError::new(format!(
-            "{what} `{}` contains {:?}, which a URL cannot hold as is: remove it or percent-encode it (a space is `%20`)",
-            view.escape_debug(),
-            bad
-        )));
-    }
-    if !view.is_ascii() {
-        // It goes into a `Location` header, which must be ASCII.
-        return Err(ConfigError::new(format!(
-            "{what} `{view}` has non-ASCII characters, which a `Location` header cannot carry: percent-encode them (for example `/登录` as `/%E7%99%BB%E5%BD%95`)"
-        )));
-    }
-    Ok(())
-}
-
-/// A host for `force_host_for_redirects`: a name or address with an optional port, nothing that
-/// could end the authority (`/`, `?`, `#`, `@`) or the `Location` header.
-fn check_host(host: &str) -> Result<(), ConfigError> {
-    let valid = !host.is_empty()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._:[]".contains(&b));
-    if !valid {
-        return Err(ConfigError::new(format!(
-            "force_host_for_redirects `{}` is not a host: give a host name with an optional port, for example `example.com` or `example.com:8443`",
-            host.escape_debug()
-        )));
-    }
-    Ok(())
-}
-
-/// Checks one cookie's settings; `role` (`session` or `remember`) says which cookie in messages,
-/// and its default name is the example of a valid one.
-fn check_cookie(role: &str, default_name: &str, c: &CookieSettings) -> Result<(), ConfigError> {
-    let valid_name = !c.name.is_empty()
-        && c.name
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
-    if !valid_name {
-        return Err(ConfigError::new(format!(
-            "the {role} cookie name `{}` is not a valid cookie name: use letters, digits, `-` and `_`, for example `{}`",
-            c.name.escape_debug(),
-            default_name
-        )));
-    }
-    // Written as-is into `Set-Cookie`: a control character would make the header unwritable
-    // (the cookie silently never set) and a `;` would add attributes.
-    if !c.path.starts_with('/') || !c.path.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b';') {
-        return Err(ConfigError::new(format!(
-            "cookie `{}` has path `{}`: a cookie path must start with `/` and hold only printable ASCII without `;`, for example `/` or `/app`",
-            c.name,
-            c.path.escape_debug()
-        )));
-    }
-    if let Some(domain) = &c.domain {
-        let host = domain.strip_prefix('.').unwrap_or(domain);
-        let valid = !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-        if !valid {
-            return Err(ConfigError::new(format!(
-                "cookie `{}` has domain `{}`: give a host name such as `example.com` (ASCII letters, digits, `-` and `.`; punycode for other names), or no domain for a host-only cookie",
-                c.name,
-                domain.escape_debug()
-            )));
-        }
-    }
-    if c.same_site == SameSite::None && !c.secure {
-        return Err(ConfigError::new(format!(
-            "cookie `{}` has SameSite=None without Secure, which browsers reject: turn Secure on or use SameSite=Lax",
-            c.name
-        )));
-    }
-    // Browsers drop prefixed cookies whose attributes break the prefix's rules, so the login
-    // would silently never stick.
-    if c.name.starts_with("__Host-") && (!c.secure || c.path != "/" || c.domain.is_some()) {
-        return Err(ConfigError::new(format!(
-            "cookie `{}` has the `__Host-` prefix, which browsers only accept with Secure, `Path=/` and no domain: keep those defaults or drop the prefix",
-            c.name
-        )));
-    }
-    if c.name.starts_with("__Secure-") && !c.secure {
-        return Err(ConfigError::new(format!(
-            "cookie `{}` has the `__Secure-` prefix, which browsers only accept with Secure: turn Secure on or drop the prefix",
-            c.name
-        )));
-    }
-    Ok(())
-}
-
-/// Flask-Login's default message texts, for applications that want to reuse them.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use login_runtime::LOGIN_MESSAGE;
-///
-/// // The default text, in another category:
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .login_view("/login")
-///     .login_message(Some(LOGIN_MESSAGE), "info")
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-pub const LOGIN_MESSAGE: &str = "Please log in to access this page.";
-/// Flask-Login's default refresh message.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use login_runtime::REFRESH_MESSAGE;
-///
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .refresh_view("/reauthenticate")
-///     .refresh_message(Some(REFRESH_MESSAGE), "warning")
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-pub const REFRESH_MESSAGE: &str = "Please reauthenticate to access this page.";
-
-pub(crate) fn localized<'a>(localize: &Option<Localizer>, text: &'a str) -> Cow<'a, str> {
-    match localize {
-        Some(f) => Cow::Owned(f(text)),
-        None => Cow::Borrowed(text),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_parse_in_every_documented_form() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
-        assert_eq!(parse_duration("7h"), Ok(Duration::from_secs(7 * 3600)));
-        assert_eq!(parse_duration("30d"), Ok(Duration::from_secs(30 * 86400)));
-        assert_eq!(parse_duration("172800"), Ok(Duration::from_secs(172800)));
-        for bad in [
-            "",
-            "d",
-            "0d",
-            "-1d",
-            "1y",
-            "1.5h",
-            "99999999999999999999d",
-            "123 days",
-        ] {
-            assert!(parse_duration(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn protection_modes_parse_and_unknown_ones_are_errors() {
-        assert_eq!("basic".parse(), Ok(SessionProtection::Basic));
-        assert_eq!("STRONG".parse(), Ok(SessionProtection::Strong));
-        assert_eq!("off".parse(), Ok(SessionProtection::Off));
-        let err = "weird".parse::<SessionProtection>().unwrap_err();
-        assert!(err.to_string().contains("use `basic`, `strong` or `off`"));
+        check_settings(&self.secret_key, &self.fallback_keys, &self.settings)?;
+        let keys = Keys::derive(&self.secret_key, &self.fallback_keys);
+        Ok(LoginManager::from_config(Arc::new(Config::new(
+            self.settings,
+            keys,
+        ))))
     }
 }

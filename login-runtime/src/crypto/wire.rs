@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::keys::{KeyRing, TAG_LEN};
+use crate::crypto::keys::{KeyRing, TAG_LEN};
 
 /// The largest cookie value we attempt to decode. Browsers cap cookies near 4 KiB; anything
 /// larger is rejected before any base64 or HMAC work.
@@ -124,7 +124,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::Purpose;
+    use crate::crypto::keys::Purpose;
 
     fn ring() -> KeyRing {
         KeyRing::new(&[7; 32], &[], Purpose::Session)

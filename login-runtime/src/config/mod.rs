@@ -1,0 +1,101 @@
+//! The configuration: every setting typed, grouped and validated once, at start-up.
+//!
+//! - `settings.rs`: the grouped settings and their defaults (written once);
+//! - `builder.rs`: [`LoginManagerBuilder`], whose setters write into the settings;
+//! - `validate.rs`: the pure checks `build()` runs.
+//!
+//! `build()` turns the settings into a [`Config`]: the same settings, plus the keys derived
+//! from the secret. Every worker shares one `Config` behind an `Arc`.
+
+pub(crate) mod builder;
+pub(crate) mod settings;
+pub(crate) mod validate;
+
+use std::ops::Deref;
+
+use actix_web::HttpRequest;
+
+use crate::crypto::fingerprint::FingerprintKeys;
+use crate::crypto::keys::{KeyRing, Purpose};
+use crate::events::LoginEvent;
+use crate::loader::UserLoader;
+use crate::remember::RememberCodec;
+use crate::store::cookie::SessionCodec;
+use crate::store::server::ServerStore;
+
+pub use builder::LoginManagerBuilder;
+pub use settings::{CookieSettings, SessionProtection};
+pub use validate::{MIN_KEY_LEN, parse_duration};
+
+use settings::Settings;
+
+/// The keys derived from the secret (and its fallbacks), one per purpose.
+pub(crate) struct Keys {
+    /// Signs the stateless session cookie.
+    pub(crate) session: SessionCodec,
+    /// Signs the stateless remember cookie.
+    pub(crate) remember: RememberCodec,
+    /// Digests users' auth hashes.
+    pub(crate) auth: KeyRing,
+    /// Keys the session-protection fingerprint.
+    pub(crate) fingerprint: FingerprintKeys,
+    /// Signs a server-side session id.
+    pub(crate) session_id: KeyRing,
+    /// Signs a server-side remember token.
+    pub(crate) remember_id: KeyRing,
+}
+
+impl Keys {
+    pub(crate) fn derive(secret: &[u8], fallbacks: &[Vec<u8>]) -> Self {
+        let ring = |purpose| KeyRing::new(secret, fallbacks, purpose);
+        let session = ring(Purpose::Session);
+        Keys {
+            fingerprint: FingerprintKeys::new(&session),
+            session: SessionCodec::new(session),
+            remember: RememberCodec::new(ring(Purpose::Remember)),
+            auth: ring(Purpose::AuthHash),
+            session_id: ring(Purpose::SessionId),
+            remember_id: ring(Purpose::RememberId),
+        }
+    }
+}
+
+/// The validated configuration shared by every worker: the settings as built, the derived
+/// keys, and the server-side store when there is one.
+pub(crate) struct Config<U: UserLoader> {
+    pub(crate) settings: Settings<U>,
+    pub(crate) keys: Keys,
+    /// `None` for the stateless cookie.
+    pub(crate) server: Option<ServerStore>,
+}
+
+impl<U: UserLoader> Config<U> {
+    pub(crate) fn new(settings: Settings<U>, keys: Keys) -> Self {
+        let server = settings
+            .storage
+            .store
+            .clone()
+            .map(|store| ServerStore::new(store, &settings));
+        Config {
+            settings,
+            keys,
+            server,
+        }
+    }
+
+    /// Traces `event` and hands it to every `on_event` hook.
+    pub(crate) fn emit(&self, req: &HttpRequest, event: LoginEvent<'_, U>) {
+        crate::events::trace(&event);
+        for hook in &self.settings.events {
+            hook(req, &event);
+        }
+    }
+}
+
+impl<U: UserLoader> Deref for Config<U> {
+    type Target = Settings<U>;
+
+    fn deref(&self) -> &Settings<U> {
+        &self.settings
+    }
+}

@@ -1,0 +1,103 @@
+//! Route guards: what `#[login_required]` and `#[fresh_login_required]` expand to.
+//!
+//! The macros add one parameter to the handler, `_: Guard<Rule>`, where `Rule` names the route's
+//! options (`rule.rs`). `Guard` is an extractor: it runs before the handler body and refuses the
+//! request with the manager's unauthorized or needs-refresh answer. It never names the user
+//! type; it reaches the request's login context through a type-erased handle ([`GuardHandle`]),
+//! which the context implements.
+
+mod rule;
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use crate::error::missing_middleware;
+use crate::loader::LocalBoxFuture;
+
+pub use rule::{Flavour, FreshLoginRequired, LoginRequired, RouteOptions, RouteRule};
+
+/// The type-erased face of a request's login context, for guards that do not name the user
+/// type. Implemented by the context (`context/mod.rs`).
+pub(crate) trait ErasedContext {
+    /// The context as `Any`, for extractors that know the user type.
+    fn into_any(self: Rc<Self>) -> Rc<dyn std::any::Any>;
+
+    /// Runs a guard; the future owns what it needs, so the guard returns it as is.
+    fn check_owned(
+        self: Rc<Self>,
+        req: HttpRequest,
+        opts: RouteOptions,
+    ) -> LocalBoxFuture<'static, Result<(), actix_web::Error>>;
+}
+
+/// The request-extension entry through which guards and extractors reach the context.
+#[derive(Clone)]
+pub(crate) struct GuardHandle(pub(crate) Rc<dyn ErasedContext>);
+
+/// The extractor a guard macro adds to a handler. Extracting it succeeds only when the request
+/// may reach the handler. Handlers can also take it by hand to guard a route without the macro:
+///
+/// ```
+/// use actix_web::{HttpResponse, web};
+/// use login_runtime::guard::{Guard, LoginRequired};
+///
+/// async fn protected(_: Guard<LoginRequired>) -> HttpResponse {
+///     HttpResponse::Ok().body("only for logged-in users")
+/// }
+/// let route = web::resource("/protected").to(protected);
+/// ```
+pub struct Guard<R: RouteRule>(PhantomData<R>);
+
+impl<R: RouteRule> std::fmt::Debug for Guard<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Guard").field(&R::OPTIONS).finish()
+    }
+}
+
+impl<R: RouteRule> FromRequest for Guard<R> {
+    type Error = actix_web::Error;
+    type Future = GuardFuture<R>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let handle = req.extensions().get::<GuardHandle>().cloned();
+        let check = match handle {
+            Some(GuardHandle(ctx)) => ctx.check_owned(req.clone(), R::OPTIONS),
+            None => Box::pin(std::future::ready(Err(missing_middleware(
+                "a `#[login_required]` route",
+            )))),
+        };
+        GuardFuture {
+            check,
+            rule: PhantomData,
+        }
+    }
+}
+
+/// The future of [`Guard`]'s extraction: the context's check, with no second allocation.
+pub struct GuardFuture<R> {
+    check: LocalBoxFuture<'static, Result<(), actix_web::Error>>,
+    rule: PhantomData<fn() -> R>,
+}
+
+impl<R> std::fmt::Debug for GuardFuture<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GuardFuture")
+    }
+}
+
+impl<R: RouteRule> Future for GuardFuture<R> {
+    type Output = Result<Guard<R>, actix_web::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.check
+            .as_mut()
+            .poll(cx)
+            .map(|r| r.map(|()| Guard(PhantomData)))
+    }
+}

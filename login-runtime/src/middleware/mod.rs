@@ -1,0 +1,15 @@
+//! The actix-web middleware, and how the pieces compose.
+//!
+//! [`LoginManager`] (`manager.rs`) wraps the whole app: for each request it inserts one login
+//! context into the request extensions (nothing is parsed yet) and, when the response comes
+//! back, writes whatever the context changed (cookies, `Vary`). [`LoginScope`] (`scope.rs`)
+//! wraps an actix `Scope` and inserts that scope's views and answer flavour, which a refusal
+//! reads (`refusal.rs`). The guards and extractors in between reach the context through the
+//! extensions.
+
+mod manager;
+mod scope;
+
+pub use manager::{LoginFuture, LoginManager, LoginMiddleware};
+pub use scope::{LoginScope, LoginScopeMiddleware};
+pub(crate) use scope::{ScopeRules, ScopeView};
