@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::Cookie;
+use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
@@ -256,6 +257,29 @@ impl Resp {
 /// Whether a `Set-Cookie` deletes its cookie.
 pub fn is_removal(cookie: &Cookie<'_>) -> bool {
     cookie.max_age() == Some(actix_web::cookie::time::Duration::ZERO)
+}
+
+/// Asserts that `cookie` lives `secs` seconds: Max-Age and Expires, within 10 seconds.
+pub fn assert_lifetime(cookie: &Cookie<'_>, secs: i64) {
+    let max_age = cookie.max_age().expect("a Max-Age").whole_seconds();
+    assert!((max_age - secs).abs() <= 10, "Max-Age {max_age}, expected {secs}");
+    let expires = cookie.expires_datetime().expect("an Expires");
+    let expected = OffsetDateTime::now_utc() + CookieDuration::seconds(secs);
+    assert!(
+        (expires - expected).abs() <= CookieDuration::seconds(10),
+        "Expires {expires}"
+    );
+}
+
+/// A `Cookie` header carrying `pairs` as `name=value; ...`, sent as raw bytes when the values
+/// are not valid header text.
+pub fn cookie_header(pairs: &[(&str, &str)]) -> HeaderValue {
+    let line = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    HeaderValue::from_str(&line).unwrap_or_else(|_| HeaderValue::from_bytes(line.as_bytes()).unwrap())
 }
 
 /// A browser: sends the cookies it was given back, with a User-Agent.

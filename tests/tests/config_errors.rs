@@ -2,15 +2,37 @@
 //! `ConfigError` from `build()`, never a silent failure at request time, and its message names
 //! the offending value and says how to fix it.
 //!
-//! Covered elsewhere: `login_view`/`refresh_view` (`url_helpers.rs`, `stale_cookie_cleanup.rs`),
-//! the `__Host-`/`__Secure-` prefixes (`stale_cookie_cleanup.rs`), `force_host_for_redirects`
-//! (`review_regressions.rs`), a zero remember duration (`persistence_and_freshness.rs`) and zero
-//! timeouts (`timeouts_and_auth_hash.rs`).
+//! Covered elsewhere: a bare-name `login_view` (`login_url.rs`), the `__Host-`/`__Secure-`
+//! prefixes (`cookie_attributes.rs`), a zero remember duration (`remember.rs`), zero timeouts
+//! (`timeouts.rs`) and an unknown session protection mode (`session_protection.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use actix_web::cookie::SameSite;
-use login_runtime::{LoginManager, LoginManagerBuilder, MIN_KEY_LEN};
+use actix_web::http::{StatusCode, header};
+use actix_web::test::{TestRequest, call_service, init_service};
+use actix_web::{App, web};
+use login_runtime::{
+    CurrentUser, LoginManager, LoginManagerBuilder, MIN_KEY_LEN, UserMixin, fresh_login_required, user_loader,
+};
 use login_tests::{TestUser, builder};
+
+const KEY: &str = "the config errors test key, long enough to sign";
+
+/// The user of the tests that build their own manager and app.
+#[derive(Clone, Debug, UserMixin)]
+struct Member {
+    id: String,
+}
+
+#[user_loader]
+async fn load_member(id: String) -> Option<Member> {
+    (id == "ada").then_some(Member { id })
+}
+
+#[fresh_login_required]
+async fn fresh_page(user: CurrentUser<Member>) -> String {
+    format!("fresh {}", user.id)
+}
 
 /// The message of the error `build()` returns for `b`; fails the test if it builds.
 fn build_error(b: LoginManagerBuilder<TestUser>) -> String {
@@ -209,4 +231,94 @@ fn same_site_none_without_secure_is_refused_with_both_fixes() {
             .is_ok(),
         "SameSite=None with Secure (the default) is fine"
     );
+}
+
+/// `force_host_for_redirects` is checked by `build()`, like the views: a value that cannot be
+/// part of a `Location` header would turn every refusal into a 500, and a value with `/` or `@`
+/// would redirect elsewhere than intended. A valid host (with a port, an IP literal) is used.
+#[actix_rt::test]
+async fn a_bad_forced_host_is_a_start_up_error_not_a_500_on_every_refusal() {
+    for bad in [
+        "good.com\r\nSet-Cookie: x=y",
+        "good.com/path",
+        "user@good.com",
+        "",
+        "good com",
+    ] {
+        let built = LoginManager::<Member>::builder(KEY)
+            .login_view("/login")
+            .force_host_for_redirects(bad)
+            .build();
+        let err = built.expect_err(bad).to_string();
+        assert!(err.contains("force_host_for_redirects"), "{bad:?}: {err}");
+    }
+    for good in [
+        "good.com",
+        "good.com:8443",
+        "127.0.0.1:8080",
+        "[::1]:8080",
+        "my_host.internal",
+    ] {
+        let manager = LoginManager::<Member>::builder(KEY)
+            .login_view("/login")
+            .force_host_for_redirects(good)
+            .build()
+            .expect(good);
+        let app = init_service(
+            App::new()
+                .wrap(manager)
+                .route("/fresh", web::get().to(fresh_page)),
+        )
+        .await;
+        let res = call_service(&app, TestRequest::get().uri("/fresh").to_request()).await;
+        assert_eq!(res.status(), StatusCode::FOUND, "{good}");
+        assert_eq!(
+            res.headers().get(header::LOCATION).unwrap(),
+            &format!("//{good}/login?next=%2Ffresh")
+        );
+    }
+}
+
+/// A cookie `Path` or `Domain` with a control character or `;` is refused by `build()`: the
+/// `Set-Cookie` header could not be built and would be silently dropped (logins that never
+/// stick, logouts that never delete), or would carry extra attributes.
+#[test]
+fn cookie_paths_and_domains_that_cannot_be_written_are_start_up_errors() {
+    let bad_paths = ["/app\n", "/app; Domain=evil.example", "/a\u{7f}"];
+    for bad in bad_paths {
+        let built = LoginManager::<Member>::builder(KEY)
+            .session_cookie(|c| c.path = bad.to_owned())
+            .build();
+        assert!(built.is_err(), "path {bad:?} must be refused");
+    }
+    for bad in [
+        "example.com\r\n",
+        "example.com; Secure",
+        "",
+        "exa mple.com",
+        "évil.example",
+    ] {
+        let built = LoginManager::<Member>::builder(KEY)
+            .remember_cookie(|c| c.domain = Some(bad.to_owned()))
+            .build();
+        assert!(built.is_err(), "domain {bad:?} must be refused");
+    }
+    let ok = LoginManager::<Member>::builder(KEY)
+        .session_cookie(|c| {
+            c.path = "/app".to_owned();
+            c.domain = Some(".example.com".to_owned());
+        })
+        .remember_cookie(|c| c.domain = Some("app.example.com".to_owned()))
+        .build();
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
+#[test]
+fn a_non_ascii_login_view_is_a_startup_error_that_says_to_percent_encode() {
+    let err = builder().login_view("/登录").build().unwrap_err().to_string();
+    assert!(
+        err.contains("non-ASCII") && err.contains("percent-encode"),
+        "{err}"
+    );
+    assert!(builder().login_view("/%E7%99%BB%E5%BD%95").build().is_ok());
 }

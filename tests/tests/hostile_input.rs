@@ -14,9 +14,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::test::{TestRequest, call_service, init_service};
 use actix_web::{HttpServer, dev::ServerHandle};
 
-#[allow(unreachable_pub, dead_code)]
-#[path = "../../examples/quickstart.rs"]
-mod quickstart;
+use crate::quickstart;
 
 const KEY: &str = "hostile-input-test-key-0123456789abcdef";
 

@@ -1,13 +1,18 @@
 //! Extractor parameters of loaders that the request does not satisfy. A `#[request_loader]`
 //! whose header or query is missing means "no credentials in this request" (anonymous, not a
 //! 500 on every public page); a `#[user_loader]` whose extractor refuses the request answers
-//! with that extractor's client error; a missing `web::Data<T>` stays a server error.
+//! with that extractor's client error; a missing `web::Data<T>` stays a server error; and a
+//! loader whose `LoginSession` argument asks for the current user fails instead of hanging.
 // Test helpers may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
-use actix_web::{App, test, web};
-use login_runtime::{LoginManager, MaybeUser, UserMixin, request_loader, user_loader};
+use actix_web::{App, HttpRequest, test, web};
+use login_runtime::{
+    LoaderError, LoginManager, LoginSession, MaybeUser, UserMixin, request_loader, user_loader,
+};
 use serde::Deserialize;
 
 const KEY: &str = "the loader arguments key, long enough to sign";
@@ -134,4 +139,62 @@ async fn a_user_loader_whose_extractor_refuses_the_request_answers_with_its_clie
         .apply(test::TestRequest::get().uri("/?api_key=x"));
     let res = test::call_service(&app, req.to_request()).await;
     assert_eq!(test::read_body(res).await, "acme");
+}
+
+// ---- A request loader that asks for the user it is loading -------------------------------------
+
+#[derive(Clone, Debug, UserMixin)]
+struct Caller {
+    id: String,
+}
+
+#[user_loader]
+async fn load_caller(id: String) -> Option<Caller> {
+    (id == "ada").then_some(Caller { id })
+}
+
+/// A request loader that, by mistake, asks for the current user while the user is being
+/// loaded (through `LoginSession`, which runs the load chain it is part of).
+#[request_loader]
+async fn asks_for_itself(
+    req: HttpRequest,
+    session: LoginSession<Caller>,
+) -> Result<Option<Caller>, LoaderError> {
+    if req.headers().get("x-api-key").is_none() {
+        return Ok(None);
+    }
+    Ok(session.current_user().await?.map(|u| (*u).clone()))
+}
+
+async fn who_is_caller(user: MaybeUser<Caller>) -> String {
+    user.get()
+        .map_or_else(|| "anonymous".to_owned(), |u| u.id.clone())
+}
+
+/// A loader that asks for the current user (through a `LoginSession` argument) would wait on
+/// itself forever; the request fails at once with a 500 and a log line naming the mistake.
+#[actix_rt::test]
+async fn a_loader_that_asks_for_the_current_user_fails_instead_of_hanging() {
+    let manager = LoginManager::<Caller>::builder(KEY)
+        .request_loader(asks_for_itself)
+        .build()
+        .unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(manager)
+            .route("/whoami", web::get().to(who_is_caller)),
+    )
+    .await;
+    let req = test::TestRequest::get()
+        .uri("/whoami")
+        .insert_header(("x-api-key", "k"))
+        .to_request();
+    let res = actix_rt::time::timeout(Duration::from_secs(5), test::call_service(&app, req))
+        .await
+        .expect("the request must not hang");
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    // Without the mistake's trigger (no API key), the same app answers normally.
+    let req = test::TestRequest::get().uri("/whoami").to_request();
+    let body = test::call_and_read_body(&app, req).await;
+    assert_eq!(body, "anonymous");
 }

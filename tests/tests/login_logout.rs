@@ -1,4 +1,6 @@
-//! Flask-Login §2.2 (`login_user`, `logout_user`) and §2.4 items 29-31, over HTTP.
+//! Logging in and out (Flask-Login §2.2, `login_user` and `logout_user`, and §2.4 items 29-31):
+//! who is current in the same request and the next, inactive and forced logins, the signals, and
+//! a login that ends when its user is gone. (A password change: `auth_hash.rs`.)
 // Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
 #![allow(non_snake_case)]
 // Test helpers may unwrap: a failure is a test failure.
@@ -193,21 +195,6 @@ async fn test_incorrect_id_logs_out__flask_2_4_item_31_and_p8() {
     let loads = store.loads();
     assert_eq!(c.get("/username").await.body, "Anonymous");
     assert_eq!(store.loads(), loads, "no second lookup of a gone user");
-}
-
-#[actix_rt::test]
-async fn test_password_change_ends_the_login__beyond_flask_auth_hash() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    c.get("/login/notch?remember=true").await;
-    store.set_password("notch", "changed");
-    assert_eq!(c.get("/username").await.body, "Anonymous");
-    c.restart_browser();
-    assert_eq!(
-        c.get("/username").await.body,
-        "Anonymous",
-        "the remember cookie died too"
-    );
 }
 
 #[actix_rt::test]

@@ -4,7 +4,8 @@
 //! Each test installs a small capturing subscriber as the thread's default for just the request
 //! under test (`#[actix_rt::test]` runs the app on the test thread), then checks that an event
 //! with the exact message, level and `user` field of the signal was recorded. No hook is
-//! registered, so the events come from the runtime's own logging, not from `on_event`.
+//! registered, so the events come from the runtime's own logging, not from `on_event` (whose
+//! hooks are checked in `event_hooks.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,7 @@
-//! Flask-Login §2.12: a non-ASCII id through both cookies, and the test helper
-//! (`FlaskLoginClient`), which here works under every protection mode (#586).
+//! `LoginManager::test_login`, the counterpart of Flask-Login's `FlaskLoginClient` (§2.12 items
+//! 110-113): cookies that log a user into a test request, fresh or not, under every session
+//! protection mode (which Flask-Login's helper gets wrong, #586), and a remember cookie that
+//! restores its user.
 // Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
 #![allow(non_snake_case)]
 // Test helpers may unwrap: a failure is a test failure.
@@ -9,30 +11,6 @@ use actix_web::test::TestRequest;
 use actix_web::{App, test};
 use login_runtime::SessionProtection;
 use login_tests::{Client, Resp, Store, builder, client};
-
-#[actix_rt::test]
-async fn test_remember_me_username__flask_2_12_items_106_107() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    let r = c.get("/login/%E4%BD%90%E8%97%A4?remember=true").await;
-    assert!(r.body.contains("user=佐藤"), "{}", r.body);
-    // Both cookie values are plain ASCII on the wire.
-    for name in ["session", "remember_token"] {
-        let raw = r.raw_set_cookie(name).unwrap();
-        assert!(raw.is_ascii(), "{raw}");
-    }
-    assert_eq!(
-        c.get("/username").await.body,
-        "佐藤",
-        "through the session cookie"
-    );
-    c.restart_browser();
-    let r = c.get("/state").await;
-    assert_eq!(
-        r.body, "user=佐藤 fresh=false remembered=true restored=true",
-        "through the remember cookie"
-    );
-}
 
 #[actix_rt::test]
 async fn test_no_args_to_test_client__flask_2_12_item_110() {
@@ -86,7 +64,7 @@ async fn test_user_arg_to_test_client__flask_2_12_items_111_112_113_586() {
 }
 
 #[actix_rt::test]
-async fn test_test_login_remember_cookie_restores() {
+async fn a_test_login_remember_cookie_restores_its_user_under_strong_protection() {
     let store = Store::new();
     let manager = builder()
         .session_protection(SessionProtection::Strong)

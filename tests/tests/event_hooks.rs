@@ -1,4 +1,6 @@
-//! Flask-Login's nine signals (§1.7) as `LoginEvent` hooks registered with `on_event`.
+//! Flask-Login's nine signals (§1.7) as `LoginEvent`s passed to the hooks registered with
+//! `on_event`: which event each request sends, in which order, and that every hook sees every
+//! event. (The same signals as `tracing` events: `tracing_events.rs`.)
 // Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
 #![allow(non_snake_case)]
 // Test helpers may unwrap: a failure is a test failure.

@@ -1,14 +1,20 @@
-//! Flask-Login §2.7 and §2.1 item 6: `#[login_required]` and `#[fresh_login_required]` on
-//! actix-web handlers, in every registration style; OPTIONS exempt, HEAD not (P11).
+//! The guard macros `#[login_required]` and `#[fresh_login_required]` (Flask-Login's decorators,
+//! §2.7 and §2.1 item 6) on actix-web handlers, in every registration style: they refuse anonymous
+//! and non-fresh requests, load the user at most once, and answer the exempt methods (OPTIONS by
+//! default, not HEAD: P11) themselves, without running the handler.
 // Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
 #![allow(non_snake_case)]
 // Test helpers may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use actix_web::http::Method;
+use std::cell::Cell;
+
+use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use actix_web::{App, HttpResponse, get, route, test, web};
-use login_runtime::{CurrentUser, fresh_login_required, login_required};
+use login_runtime::{
+    CurrentUser, LoginManager, UserMixin, fresh_login_required, login_required, user_loader,
+};
 use login_tests::{Client, Events, Store, TestUser, builder};
 
 #[route("/both", method = "GET", method = "OPTIONS", method = "HEAD")]
@@ -184,4 +190,56 @@ async fn test_guard_without_middleware_is_a_clear_500() {
     .await;
     assert_eq!(r.status, 500);
     assert!(r.body.contains("needs the login middleware"), "{}", r.body);
+}
+
+// ---- An exempt method on a handler registered for every method ---------------------------------
+
+#[derive(Clone, Debug, UserMixin)]
+struct Member {
+    id: String,
+}
+
+#[user_loader]
+async fn load_member(id: String) -> Option<Member> {
+    Some(Member { id })
+}
+
+fn manager() -> LoginManager<Member> {
+    LoginManager::<Member>::builder([5u8; 32])
+        .secure_cookies(false)
+        .build()
+        .unwrap()
+}
+
+thread_local! {
+    static WIPES: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A guarded handler with a side effect, counted in `WIPES`.
+#[login_required]
+async fn wipe() -> HttpResponse {
+    WIPES.with(|w| w.set(w.get() + 1));
+    HttpResponse::Ok().body("wiped")
+}
+
+#[actix_rt::test]
+async fn an_exempt_options_request_never_runs_a_guarded_handler_registered_for_every_method() {
+    // `web::resource(..).to(..)` matches every method, OPTIONS included.
+    let app = test::init_service(
+        App::new()
+            .wrap(manager())
+            .service(web::resource("/admin/wipe").to(wipe)),
+    )
+    .await;
+    let req = test::TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri("/admin/wipe")
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    assert_eq!(res.status(), StatusCode::OK, "exempt, as in Flask-Login");
+    assert!(test::read_body(res).await.is_empty());
+    assert_eq!(WIPES.with(Cell::get), 0, "the handler body did not run");
+    let res = test::call_service(&app, test::TestRequest::post().uri("/admin/wipe").to_request()).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(WIPES.with(Cell::get), 0);
 }

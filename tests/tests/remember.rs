@@ -1,43 +1,17 @@
-//! Flask-Login §2.4 and §2.5: remember me, cookie attributes and expiry, freshness,
-//! `confirm_login`, `#[fresh_login_required]` and `max_age`.
+//! Remember me (Flask-Login §2.4): the remember cookie restores a login after the browser drops
+//! its session cookie, for the configured or the per-login duration; it is re-issued only when
+//! `remember_refresh_each_request` asks for it, deleted on logout, and never restores the previous
+//! user after a user switch (P24). A tampered or expired remember cookie restores nobody, and
+//! another user's remember cookie does not make a session login "remembered" (P23).
 // Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
 #![allow(non_snake_case)]
 // Test helpers may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use actix_web::HttpResponse;
-use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
-use actix_web::cookie::{Cookie, SameSite};
-use login_runtime::{MessageKind, Refusal, parse_duration};
-use login_tests::{Store, builder, client, is_removal};
-
-const YEAR: i64 = 365 * 86_400;
-
-/// Asserts that `cookie` lives `secs` seconds: Max-Age and Expires, within 10 seconds.
-fn assert_lifetime(cookie: &Cookie<'_>, secs: i64) {
-    let max_age = cookie.max_age().expect("a Max-Age").whole_seconds();
-    assert!((max_age - secs).abs() <= 10, "Max-Age {max_age}, expected {secs}");
-    let expires = cookie.expires_datetime().expect("an Expires");
-    let expected = OffsetDateTime::now_utc() + CookieDuration::seconds(secs);
-    assert!(
-        (expires - expected).abs() <= CookieDuration::seconds(10),
-        "Expires {expires}"
-    );
-}
-
-#[actix_rt::test]
-async fn test_authentication_is_fresh__flask_2_4_item_32() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    c.get("/login/notch").await;
-    assert_eq!(
-        c.get("/state").await.body,
-        "user=notch fresh=true remembered=false restored=false"
-    );
-}
+use login_runtime::parse_duration;
+use login_tests::{Store, assert_lifetime, builder, client, is_removal};
 
 #[actix_rt::test]
 async fn test_remember_me__flask_2_4_items_33_44() {
@@ -122,35 +96,6 @@ async fn test_remember_me_with_invalid_duration_is_a_startup_error__flask_2_4_it
         .unwrap_err()
         .to_string();
     assert!(err.contains("remember duration"), "{err}");
-}
-
-#[actix_rt::test]
-async fn test_default_remember_cookie_attributes__flask_p1() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    let r = c.get("/login/notch?remember=true").await;
-    let cookie = r.set_cookie("remember_token").unwrap();
-    assert_eq!(cookie.http_only(), Some(true));
-    assert_eq!(
-        cookie.secure(),
-        Some(true),
-        "Secure by default, unlike Flask-Login"
-    );
-    assert_eq!(cookie.same_site(), Some(SameSite::Lax));
-    assert_eq!(cookie.path(), Some("/"));
-    assert_eq!(cookie.domain(), None);
-    assert_lifetime(&cookie, YEAR);
-    let session = r.set_cookie("session").unwrap();
-    assert_eq!(session.http_only(), Some(true));
-    assert_eq!(session.secure(), Some(true));
-    assert_eq!(session.same_site(), Some(SameSite::Lax));
-    assert_eq!(session.path(), Some("/"));
-    assert_eq!(
-        session.max_age(),
-        None,
-        "the session cookie lasts for the browser session"
-    );
-    assert_eq!(session.expires_datetime(), None);
 }
 
 #[actix_rt::test]
@@ -248,160 +193,48 @@ async fn test_login_then_logout_in_one_request_sets_no_remember_cookie__flask_p4
 }
 
 #[actix_rt::test]
-async fn test_needs_refresh_uses_handler__flask_2_5_item_49() {
+async fn test_login_as_other_user_without_logout_never_restores_first__flask_p24() {
     let store = Store::new();
-    let manager = builder()
-        .refresh_view("/reauth")
-        .needs_refresh_handler(|_, refusal| {
-            assert_eq!(refusal, Refusal::NeedsRefresh);
-            HttpResponse::Forbidden().body("Needs refresh!")
-        })
-        .build()
-        .unwrap();
-    let mut c = client!(manager, store);
-    c.get("/login/notch?fresh=false").await;
-    let r = c.get("/fresh").await;
-    assert_eq!(r.status, 403);
-    assert_eq!(r.body, "Needs refresh!");
-}
-
-#[actix_rt::test]
-async fn test_needs_refresh_fires_flash_when_redirect_to_refresh_view__flask_2_5_items_51_52() {
-    let store = Store::new();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    let manager = builder()
-        .refresh_view("/reauth")
-        .refresh_message(Some("Please reauthenticate to access this page."), "info")
-        .localize(|t| t.to_uppercase())
-        .on_message(move |_, m, _| {
-            log.lock()
-                .unwrap()
-                .push((m.kind, m.text.clone(), m.category.clone()))
-        })
-        .build()
-        .unwrap();
-    let mut c = client!(manager, store);
-    c.get("/login/notch?fresh=false").await;
-    assert_eq!(c.get("/fresh").await.status, 302);
-    assert_eq!(
-        *seen.lock().unwrap(),
-        vec![(
-            MessageKind::Refresh,
-            "PLEASE REAUTHENTICATE TO ACCESS THIS PAGE.".to_owned(),
-            "info".to_owned()
-        )]
+    let mut c = client!(builder().build().unwrap(), store);
+    c.get("/login/steve?remember=true").await;
+    let r = c.get("/login/notch").await;
+    assert!(
+        r.set_cookie("remember_token").is_some_and(|c| is_removal(&c)),
+        "{:?}",
+        r.set_cookies()
     );
-}
-
-#[actix_rt::test]
-async fn test_needs_refresh_aborts_401__flask_2_5_item_53_p14() {
-    let store = Store::new();
-    let mut c = client!(builder().login_view("/login").build().unwrap(), store);
-    c.get("/login/notch?fresh=false").await;
-    let r = c.get("/fresh").await;
-    assert_eq!(r.status, 401, "no refresh view: 401, not the login view");
-    assert_eq!(r.location(), None);
-}
-
-#[actix_rt::test]
-async fn test_redirects_to_refresh_view__flask_2_5_item_54() {
-    let store = Store::new();
-    let mut c = client!(
-        builder()
-            .login_view("/login")
-            .refresh_view("/refresh-view")
-            .build()
-            .unwrap(),
-        store
-    );
-    c.get("/login/notch?fresh=false").await;
-    let r = c.get("/fresh").await;
-    assert_eq!(r.status, 302);
-    assert_eq!(r.location(), Some("/refresh-view?next=%2Ffresh"));
-    // Anonymous clients still go to the login view.
-    c.get("/logout").await;
-    assert_eq!(c.get("/fresh").await.location(), Some("/login?next=%2Ffresh"));
-}
-
-#[actix_rt::test]
-async fn test_refresh_with_next_in_session__flask_2_5_item_55_p28() {
-    let store = Store::new();
-    let manager = builder()
-        .refresh_view("/refresh-view")
-        .use_session_for_next(true)
-        .build()
-        .unwrap();
-    let mut c = client!(manager, store);
-    c.get("/login/notch?fresh=false").await;
-    let r = c.get("/fresh?q=1").await;
-    assert_eq!(r.location(), Some("/refresh-view"));
-    assert_eq!(c.get("/next").await.body, "/fresh?q=1");
+    c.restart_browser();
     assert_eq!(
         c.get("/username").await.body,
-        "notch",
-        "keeping next kept the login"
+        "Anonymous",
+        "steve must not come back"
     );
-}
 
-#[actix_rt::test]
-async fn test_confirm_login__flask_2_5_item_56() {
+    // Switching with remember on both sides replaces the cookie.
     let store = Store::new();
     let mut c = client!(builder().build().unwrap(), store);
+    c.get("/login/steve?remember=true").await;
     c.get("/login/notch?remember=true").await;
     c.restart_browser();
-    assert_eq!(c.get("/fresh").await.status, 401, "restored: not fresh");
-    let r = c.get("/confirm").await;
-    assert_eq!(
-        r.body,
-        "confirmed=true; user=notch fresh=true remembered=true restored=false"
+    assert_eq!(c.get("/username").await.body, "notch");
+}
+
+#[actix_rt::test]
+async fn test_user_switch_with_refresh_each_request_does_not_rewrite_old_cookie__flask_p24() {
+    // With REFRESH_EACH_REQUEST, Flask-Login rewrites the old cookie to the new user, so a login
+    // without remember becomes remembered (P24).
+    let store = Store::new();
+    let mut c = client!(
+        builder().remember_refresh_each_request(true).build().unwrap(),
+        store
     );
-    assert_eq!(c.get("/fresh").await.body, "Fresh: notch");
-    assert!(c.get("/state").await.body.contains("remembered=true"));
-}
-
-#[actix_rt::test]
-async fn test_confirm_login_when_anonymous_confirms_nothing() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    let r = c.get("/confirm").await;
-    assert!(r.body.starts_with("confirmed=false"), "{}", r.body);
-    assert!(r.set_cookies().is_empty());
-}
-
-#[actix_rt::test]
-async fn test_fresh_login_required_decorator__flask_2_7_item_75() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    assert_eq!(c.get("/fresh").await.status, 401, "anonymous");
-    c.get("/login/notch?remember=true").await;
-    assert_eq!(c.get("/fresh").await.body, "Fresh: notch", "fresh login");
-    c.restart_browser();
-    assert_eq!(c.get("/fresh").await.status, 401, "restored, no refresh view");
-    c.get("/confirm").await;
-    assert_eq!(c.get("/fresh").await.status, 200, "confirmed");
-}
-
-#[actix_rt::test]
-async fn test_fresh_login_max_age__beyond_flask_4_7() {
-    let store = Store::new();
-    let mut c = client!(builder().refresh_view("/reauth").build().unwrap(), store);
+    c.get("/login/steve?remember=true").await;
     c.get("/login/notch").await;
-    assert_eq!(c.get("/fresh-1s").await.status, 200);
-    actix_rt::time::sleep(Duration::from_millis(2100)).await;
-    let r = c.get("/fresh-1s").await;
-    assert_eq!(
-        r.location(),
-        Some("/reauth?next=%2Ffresh-1s"),
-        "too old for max_age"
-    );
-    assert_eq!(c.get("/fresh").await.status, 200, "still fresh without max_age");
-    c.get("/confirm").await;
-    assert_eq!(
-        c.get("/fresh-1s").await.status,
-        200,
-        "confirm_login renews the proof"
-    );
+    let r = c.get("/username").await;
+    assert_eq!(r.body, "notch");
+    assert!(r.set_cookie("remember_token").is_none(), "{:?}", r.set_cookies());
+    c.restart_browser();
+    assert_eq!(c.get("/username").await.body, "Anonymous");
 }
 
 #[actix_rt::test]
@@ -425,16 +258,6 @@ async fn test_invalid_remember_cookie__flask_2_5_item_59_p15() {
     c.delete_cookie("session");
     c.set_cookie("remember_token", &tampered);
     assert_eq!(c.get("/username").await.body, "Anonymous");
-}
-
-#[actix_rt::test]
-async fn test_user_id_with_pipe_round_trips__flask_p16() {
-    let store = Store::new();
-    let mut c = client!(builder().build().unwrap(), store);
-    c.get("/login/a%7Cb?remember=true").await;
-    assert_eq!(c.get("/username").await.body, "a|b");
-    c.restart_browser();
-    assert_eq!(c.get("/username").await.body, "a|b");
 }
 
 #[actix_rt::test]

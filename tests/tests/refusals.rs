@@ -1,4 +1,7 @@
-//! Flask-Login §2.3: the unauthorized flow, per-scope views, JSON 401, forced host.
+//! Refusals of anonymous requests (Flask-Login §2.3, the unauthorized flow): a 401, a redirect to
+//! the login view with `next` (in the query or the session), the `unauthorized` handler and
+//! message hooks, per-scope and per-route login views, JSON 401s, and the forced redirect host.
+//! (Refusals of non-fresh logins: `freshness.rs`.)
 // Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
 #![allow(non_snake_case)]
 // Test helpers may unwrap: a failure is a test failure.
@@ -349,7 +352,7 @@ async fn test_json_route_flavour_never_redirects() {
 }
 
 #[actix_rt::test]
-async fn test_json_by_default_with_html_scope() {
+async fn test_json_by_default_answers_401_but_an_html_scope_redirects() {
     let store = Store::new();
     let manager = builder()
         .login_view("/login")

@@ -1,29 +1,163 @@
-//! Property tests: tampered, truncated, extended and foreign cookies are never accepted.
+//! Tampered, truncated, extended, forged and swapped cookies are never accepted.
 //!
-//! Real session and remember cookies (from `test_login` and from a real `POST /login`) are
-//! mutated at random: bit flips, byte substitutions, insertions, removals, truncations and
-//! extensions. A request carrying a mutated cookie to a handler taking `MaybeUser<User>` must be
-//! anonymous unless the server saw exactly the original value (the cookie parser trims and
-//! percent-decodes, so a few mutations are no-ops; the handler echoes what it saw, and that is
-//! the oracle). No mutation may cause a 5xx. Cookies signed by a manager with another key are
-//! never accepted. Case counts are bounded so the file runs in seconds in debug builds.
+//! Over the fixture app: every hostile variation of a real session or remember cookie is
+//! anonymous and never a 5xx under each session protection mode (Flask-Login §2.5 item 59), a
+//! cookie signed for one purpose does not work as the other, and a cookie signed with another key
+//! is refused.
+//!
+//! Property tests over the quickstart: real session and remember cookies (from `test_login` and
+//! from a real `POST /login`) are mutated at random: bit flips, byte substitutions, insertions,
+//! removals, truncations and extensions. A request carrying a mutated cookie to a handler taking
+//! `MaybeUser<User>` must be anonymous unless the server saw exactly the original value (the
+//! cookie parser trims and percent-decodes, so a few mutations are no-ops; the handler echoes
+//! what it saw, and that is the oracle). No mutation may cause a 5xx. Cookies signed by a manager
+//! with another key are never accepted. Case counts are bounded so the module runs in seconds in
+//! debug builds.
+// Test names read `<flask-login test>__flask_<section>_item_<n>` so the parity table can cite them.
+#![allow(non_snake_case)]
+// Test helpers may unwrap: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, COOKIE, HeaderValue};
 use actix_web::test::{TestRequest, call_service, init_service, read_body};
 use actix_web::{App, HttpRequest, HttpResponse, web};
-use login_runtime::{LoginManager, MaybeUser};
+use login_runtime::{LoginManager, MaybeUser, SessionProtection};
+use login_tests::{Store, TestUser, builder, client, cookie_header};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-#[allow(unreachable_pub, dead_code)]
-#[path = "../../examples/quickstart.rs"]
-mod quickstart;
+use crate::quickstart::{self, User};
 
-use quickstart::User;
+// ---- Over the fixture app ------------------------------------------------------------------
+
+/// Cookie values every decoder must survive.
+fn hostile_values(valid: &str) -> Vec<String> {
+    let (payload, tag) = valid.split_once('.').unwrap();
+    let mut flipped = valid.as_bytes().to_vec();
+    flipped[1] ^= 1;
+    vec![
+        String::new(),
+        "garbage".into(),
+        ".".into(),
+        "a.b".into(),
+        "AAAA.AAAA".into(),
+        "%FF%FE.%00".into(),
+        "\u{1F600}.x".into(),
+        valid[..valid.len() / 2].into(),
+        valid[..valid.len() - 1].into(),
+        String::from_utf8_lossy(&flipped).into_owned(),
+        format!("{payload}.{}", &tag[..tag.len() - 2]),
+        format!("{payload}{payload}.{tag}"),
+        format!("{tag}.{payload}"),
+        format!("{valid}.{valid}"),
+        "A".repeat(5000),
+        format!("{payload}.{}", "A".repeat(8000)),
+        "x".repeat(64 * 1024),
+    ]
+}
+
+fn managers() -> Vec<LoginManager<TestUser>> {
+    [
+        SessionProtection::Off,
+        SessionProtection::Basic,
+        SessionProtection::Strong,
+    ]
+    .into_iter()
+    .map(|m| {
+        builder()
+            .login_view("/login")
+            .session_protection(m)
+            .build()
+            .unwrap()
+    })
+    .collect()
+}
+
+#[actix_rt::test]
+async fn test_hostile_session_and_remember_cookies_are_anonymous__flask_2_5_item_59() {
+    for manager in managers() {
+        let store = Store::new();
+        let mut c = client!(manager.clone(), store);
+        c.get("/login/notch?remember=true").await;
+        let session = c.cookie("session").unwrap();
+        let remember = c.cookie("remember_token").unwrap();
+        let values: Vec<String> = hostile_values(&session)
+            .into_iter()
+            .chain(hostile_values(&remember))
+            .collect();
+        for value in &values {
+            for name in ["session", "remember_token"] {
+                for uri in [
+                    "/username",
+                    "/secret",
+                    "/fresh",
+                    "/state",
+                    "/logout",
+                    "/api/secret",
+                ] {
+                    let req = TestRequest::get()
+                        .uri(uri)
+                        .insert_header((COOKIE, cookie_header(&[(name, value)])));
+                    let r = c.send_raw(req).await;
+                    assert!(
+                        r.status.as_u16() < 500,
+                        "{uri} with {name}={value:.40}: {}",
+                        r.status
+                    );
+                    if uri == "/username" {
+                        assert_eq!(r.body, "Anonymous", "{name}={value:.40}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn test_cookie_of_one_purpose_is_not_accepted_as_the_other() {
+    let store = Store::new();
+    let mut c = client!(builder().build().unwrap(), store);
+    c.get("/login/notch?remember=true").await;
+    let session = c.cookie("session").unwrap();
+    let remember = c.cookie("remember_token").unwrap();
+    let swapped = [
+        ("session", remember.as_str()),
+        ("remember_token", session.as_str()),
+    ];
+    let r = c
+        .send_raw(
+            TestRequest::get()
+                .uri("/username")
+                .insert_header((COOKIE, cookie_header(&swapped))),
+        )
+        .await;
+    assert_eq!(r.body, "Anonymous");
+}
+
+#[actix_rt::test]
+async fn test_cookie_signed_with_another_key_is_refused() {
+    let store = Store::new();
+    let other = LoginManager::<TestUser>::builder("another key, also long enough for the check")
+        .build()
+        .unwrap();
+    let notch = store.get("notch");
+    let forged = other.test_login(&notch);
+    let mut c = client!(builder().build().unwrap(), store);
+    c.set_cookie("session", forged.session_cookie().value());
+    assert_eq!(c.get("/username").await.body, "Anonymous");
+    c.delete_cookie("session");
+    c.set_cookie(
+        "remember_token",
+        forged.remember_cookie(std::time::Duration::from_secs(60)).value(),
+    );
+    assert_eq!(c.get("/username").await.body, "Anonymous");
+}
+
+// ---- Property tests over the quickstart ----------------------------------------------------
 
 const KEY: &str = "cookie-properties-primary-key-0123456789";
 const OTHER_KEY: &str = "cookie-properties-unknown-key-9876543210";
