@@ -8,8 +8,6 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, Meta};
 
-use crate::duration::{overflows, parse_secs};
-
 /// The key of a meta item, as written (`json`, `login_view`).
 pub(crate) fn key(meta: &Meta) -> String {
     meta.path().to_token_stream().to_string().replace(' ', "")
@@ -94,45 +92,22 @@ impl Text {
     }
 }
 
-/// A login or refresh view: a local path or an absolute http(s) URL.
+/// A login or refresh view: a local path or an absolute http(s) URL, checked by the grammar the
+/// runtime's `LoginManagerBuilder::login_view` uses (`login_grammar::check_view`).
 #[derive(Clone, Debug)]
 pub(crate) struct View(pub(crate) Text);
 
 impl FromMeta for View {
     fn from_meta(item: &Meta) -> darling::Result<Self> {
         let text = Text::parse(item, "/login")?;
-        let v = text.value.as_str();
-        // The same rules as the runtime's `LoginManagerBuilder::login_view`: the view goes into
-        // a `Location` header as written.
-        let shape_ok = v.starts_with('/') || v.starts_with("http://") || v.starts_with("https://");
-        if !shape_ok || v.starts_with("//") {
-            return Err(darling::Error::custom(format!(
-                "`{}` is not a URL: give a path that starts with one `/` (for example \"/login\") or an absolute http(s) URL",
-                v.escape_debug()
-            ))
-            .with_span(&text.span));
-        }
-        if let Some(bad) = v
-            .chars()
-            .find(|&c| c.is_whitespace() || c.is_control() || c == '\\')
-        {
-            return Err(darling::Error::custom(format!(
-                "`{}` contains {bad:?}, which a URL cannot hold as is: remove it or percent-encode it (a space is `%20`)",
-                v.escape_debug()
-            ))
-            .with_span(&text.span));
-        }
-        if !v.is_ascii() {
-            return Err(darling::Error::custom(format!(
-                "`{v}` has non-ASCII characters, which a `Location` header cannot carry: percent-encode them (for example \"/%E7%99%BB%E5%BD%95\" for \"/登录\")"
-            ))
-            .with_span(&text.span));
-        }
+        login_grammar::check_view(&text.value)
+            .map_err(|e| darling::Error::custom(e).with_span(&text.span))?;
         Ok(View(text))
     }
 }
 
-/// A duration such as `max_age = "15m"`, as whole seconds.
+/// A duration such as `max_age = "15m"`, as whole seconds, read by the grammar of the runtime's
+/// `parse_duration` (`login_grammar::parse_duration_secs`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seconds {
     pub(crate) secs: u64,
@@ -140,6 +115,8 @@ pub(crate) struct Seconds {
 
 impl FromMeta for Seconds {
     fn from_meta(item: &Meta) -> darling::Result<Self> {
+        // The grammar reads a bare number as seconds, but an integer literal is the wrong type
+        // of value here: say so with the fix, rather than "takes a string".
         if let Meta::NameValue(nv) = item
             && let Some(Lit::Int(int)) = literal(&nv.value)
         {
@@ -152,19 +129,9 @@ impl FromMeta for Seconds {
             .with_span(int));
         }
         let text = Text::parse(item, "15m")?;
-        match parse_secs(&text.value) {
-            Some(secs) => Ok(Seconds { secs }),
-            None if overflows(&text.value) => Err(darling::Error::custom(format!(
-                "`{}` is too large to count in seconds: use a smaller number, for example \"365d\"",
-                text.value
-            ))
-            .with_span(&text.span)),
-            None => Err(darling::Error::custom(format!(
-                "`{}` is not a duration: write a positive whole number followed by s, m, h, d or w, for example \"15m\"",
-                text.value
-            ))
-            .with_span(&text.span)),
-        }
+        login_grammar::parse_duration_secs(&text.value)
+            .map(|secs| Seconds { secs })
+            .map_err(|e| darling::Error::custom(e).with_span(&text.span))
     }
 }
 
@@ -197,6 +164,20 @@ mod tests {
         }
     }
 
+    /// `key = "<bad>"` is refused with the grammar's message, as is.
+    fn assert_refused_as_the_grammar_says<T: FromMeta + std::fmt::Debug>(
+        key: &str,
+        bad: &str,
+        grammar: impl std::fmt::Display,
+    ) {
+        let key = syn::Ident::new(key, proc_macro2::Span::call_site());
+        assert_eq!(
+            message::<T>(parse_quote!(#key = #bad)),
+            grammar.to_string(),
+            "{bad}"
+        );
+    }
+
     #[test]
     fn switches_refuse_values_and_say_how_to_write_them() {
         assert!(Switch::from_meta(&parse_quote!(json)).is_ok_and(|s| s.is_present()));
@@ -205,23 +186,12 @@ mod tests {
     }
 
     #[test]
-    fn views_must_be_local_paths_or_http_urls() {
-        for ok in ["/login", "https://sso.example/login", "http://x/y"] {
-            let meta: syn::Meta = parse_quote!(login_view = #ok);
-            assert!(View::from_meta(&meta).is_ok(), "{ok}");
+    fn views_are_checked_by_the_shared_grammar_and_must_be_strings() {
+        assert!(View::from_meta(&parse_quote!(login_view = "https://sso.example/login")).is_ok());
+        for bad in ["login", "//evil.example", "/log in", "/登录"] {
+            let grammar = login_grammar::check_view(bad).unwrap_err();
+            assert_refused_as_the_grammar_says::<View>("login_view", bad, grammar);
         }
-        for bad in ["login", "//evil.example", "javascript:alert(1)"] {
-            let meta: syn::Meta = parse_quote!(login_view = #bad);
-            let msg = message::<View>(meta);
-            assert!(msg.contains("is not a URL"), "{bad}: {msg}");
-        }
-        for bad in ["/log in", "/a\\b", "/tab\there"] {
-            let meta: syn::Meta = parse_quote!(login_view = #bad);
-            let msg = message::<View>(meta);
-            assert!(msg.contains("percent-encode it"), "{bad}: {msg}");
-        }
-        let msg = message::<View>(parse_quote!(login_view = "/登录"));
-        assert!(msg.contains("non-ASCII") && msg.contains("%E7%99%BB"), "{msg}");
         let msg = message::<View>(parse_quote!(login_view));
         assert_eq!(msg, "`login_view` needs a value: write `login_view = \"/login\"`");
         let msg = message::<View>(parse_quote!(login_view = 42));
@@ -232,12 +202,15 @@ mod tests {
     }
 
     #[test]
-    fn durations_need_a_unit_in_a_string() {
-        let meta: syn::Meta = parse_quote!(max_age = "15m");
-        assert_eq!(Seconds::from_meta(&meta).map(|s| s.secs).ok(), Some(900));
+    fn durations_are_read_by_the_shared_grammar_from_a_string() {
+        let secs = |meta: syn::Meta| Seconds::from_meta(&meta).map(|s| s.secs).ok();
+        assert_eq!(secs(parse_quote!(max_age = "15m")), Some(900));
+        assert_eq!(secs(parse_quote!(max_age = "900")), Some(900));
         let msg = message::<Seconds>(parse_quote!(max_age = 900));
         assert!(msg.contains("write `max_age = \"900s\"`"), "{msg}");
-        let msg = message::<Seconds>(parse_quote!(max_age = "soon"));
-        assert!(msg.contains("`soon` is not a duration"), "{msg}");
+        for bad in ["soon", "15 m", "0s", "99999999999999999999w"] {
+            let grammar = login_grammar::parse_duration_secs(bad).unwrap_err();
+            assert_refused_as_the_grammar_says::<Seconds>("max_age", bad, grammar);
+        }
     }
 }

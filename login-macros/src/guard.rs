@@ -10,7 +10,7 @@ use syn::{FnArg, ItemFn};
 
 use crate::args::{FreshOnly, Seconds, Switch, View, key};
 use crate::paths::private;
-use crate::signature::{check_async_free_fn, parse_fn};
+use crate::signature::{check_async_free_fn, expand_fn};
 
 /// Which guard.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -80,34 +80,27 @@ impl Model {
 }
 
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut f = match parse_fn(kind.name(), "an `async fn` request handler", &item) {
-        Ok(f) => f,
-        Err(e) => {
-            let e = e.write_errors();
-            return quote!(#e #item);
+    expand_fn(kind.name(), "an `async fn` request handler", item, |f| {
+        let mut acc = darling::Error::accumulator();
+        let model = parse_args(kind, args, &mut acc);
+        validate(kind, &model, f, &mut acc);
+        acc.finish()?;
+        let (rule_ty, rule_item) = rule(kind, &model, f);
+        let pv = private();
+        let mut f = f.clone();
+        let guard: FnArg = syn::parse_quote!(_: #pv::Guard<#rule_ty>);
+        f.sig.inputs.insert(0, guard);
+        // The inserted guard is a parameter the user never wrote: do not let it tip a handler
+        // with 7 parameters over clippy's `too_many_arguments` threshold.
+        if f.sig.inputs.len() == 8 {
+            f.attrs
+                .push(syn::parse_quote!(#[allow(clippy::too_many_arguments)]));
         }
-    };
-    let mut acc = darling::Error::accumulator();
-    let model = parse_args(kind, args, &mut acc);
-    validate(kind, &model, &f, &mut acc);
-    if let Err(errors) = acc.finish() {
-        let errors = errors.write_errors();
-        return quote!(#errors #f);
-    }
-    let (rule_ty, rule_item) = rule(kind, &model, &f);
-    let pv = private();
-    let guard: FnArg = syn::parse_quote!(_: #pv::Guard<#rule_ty>);
-    f.sig.inputs.insert(0, guard);
-    // The inserted guard is a parameter the user never wrote: do not let it tip a handler with
-    // 7 parameters over clippy's `too_many_arguments` threshold.
-    if f.sig.inputs.len() == 8 {
-        f.attrs
-            .push(syn::parse_quote!(#[allow(clippy::too_many_arguments)]));
-    }
-    quote! {
-        #rule_item
-        #f
-    }
+        Ok(quote! {
+            #rule_item
+            #f
+        })
+    })
 }
 
 /// Parses the options; on errors, records them and returns the options that parsed.

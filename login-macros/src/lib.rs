@@ -6,9 +6,9 @@
 //! again, so one mistake gives one error.
 
 mod args;
-mod duration;
 mod guard;
 mod loader;
+mod loader_fn;
 mod paths;
 mod request_loader;
 mod signature;
