@@ -24,7 +24,8 @@ use crate::loader::UserLoader;
 pub const MIN_KEY_LEN: usize = 32;
 
 /// Parses a duration written as a number followed by `s`, `m`, `h`, `d` or `w` (`30s`, `15m`,
-/// `7h`, `30d`, `2w`); a bare number means seconds.
+/// `7h`, `30d`, `2w`); a bare number means seconds. The grammar is `login-grammar`'s, the
+/// same one the macros' `max_age` uses, so the two cannot disagree.
 ///
 /// ```
 /// use std::time::Duration;
@@ -34,28 +35,9 @@ pub const MIN_KEY_LEN: usize = 32;
 /// assert!(parse_duration("soon").is_err());
 /// ```
 pub fn parse_duration(text: &str) -> Result<Duration, ConfigError> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let unit_secs: u64 = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => 0,
-    };
-    let n: Option<u64> = digits.parse().ok();
-    match (n, unit_secs) {
-        (Some(n), u) if u > 0 && n > 0 => n.checked_mul(u).map(Duration::from_secs).ok_or_else(|| {
-            ConfigError::new(format!(
-                "duration `{text}` is too large to count in seconds: use a smaller number, for example `365d`"
-            ))
-        }),
-        _ => Err(ConfigError::new(format!(
-            "`{text}` is not a duration: write a positive number of seconds, optionally followed by s, m, h, d or w, for example `30d`"
-        ))),
-    }
+    login_grammar::parse_duration_secs(text)
+        .map(Duration::from_secs)
+        .map_err(|e| ConfigError::new(e.to_string()))
 }
 
 pub(crate) fn check_key(what: &str, key: &[u8]) -> Result<(), ConfigError> {
@@ -69,32 +51,7 @@ pub(crate) fn check_key(what: &str, key: &[u8]) -> Result<(), ConfigError> {
 }
 
 pub(crate) fn check_view(what: &str, view: &str) -> Result<(), ConfigError> {
-    let ok = (view.starts_with('/') && !view.starts_with("//"))
-        || view.starts_with("http://")
-        || view.starts_with("https://");
-    if view.trim().is_empty() || !ok {
-        return Err(ConfigError::new(format!(
-            "{what} `{}` is not a URL: give a path starting with `/` (for example `/login`) or an absolute http(s) URL",
-            view.escape_debug()
-        )));
-    }
-    if let Some(bad) = view
-        .chars()
-        .find(|&c| c.is_control() || c.is_whitespace() || c == '\\')
-    {
-        return Err(ConfigError::new(format!(
-            "{what} `{}` contains {:?}, which a URL cannot hold as is: remove it or percent-encode it (a space is `%20`)",
-            view.escape_debug(),
-            bad
-        )));
-    }
-    if !view.is_ascii() {
-        // It goes into a `Location` header, which must be ASCII.
-        return Err(ConfigError::new(format!(
-            "{what} `{view}` has non-ASCII characters, which a `Location` header cannot carry: percent-encode them (for example `/登录` as `/%E7%99%BB%E5%BD%95`)"
-        )));
-    }
-    Ok(())
+    login_grammar::check_view(view).map_err(|e| ConfigError::new(format!("{what} {e}")))
 }
 
 /// A host for `force_host_for_redirects`: a name or address with an optional port, nothing that
@@ -276,6 +233,7 @@ mod tests {
             "1.5h",
             "99999999999999999999d",
             "123 days",
+            "15 m",
         ] {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
