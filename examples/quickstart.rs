@@ -16,9 +16,11 @@ use std::time::Duration;
 use actix_web::http::header;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use base64::Engine as _;
+use login_runtime::store::{MemoryStore, RedisStore, SessionStore};
 use login_runtime::{
-    CurrentUser, LoginManager, LoginSession, MaybeUser, SessionProtection, UserMixin, fresh_login_required,
-    login_required, parse_duration, request_loader, user_loader,
+    CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, SessionHandle,
+    SessionProtection, StoreErrorKind, UserMixin, fresh_login_required, login_required, parse_duration,
+    request_loader, user_loader,
 };
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -35,18 +37,33 @@ pub struct User {
     /// Changing it ends every session and remember cookie of the user.
     #[user(auth_hash)]
     pub password: String,
+    /// What the user may do beyond logging in (`admin` opens `/admin`).
+    pub permissions: &'static [&'static str],
+}
+
+impl User {
+    /// Whether the user holds `permission`.
+    pub fn can(&self, permission: &str) -> bool {
+        self.permissions.contains(&permission)
+    }
 }
 
 /// The three users of the contract.
 pub static USERS: LazyLock<Vec<User>> = LazyLock::new(|| {
-    [("leafstorm", true), ("佐藤", true), ("creeper", false)]
-        .into_iter()
-        .map(|(id, active)| User {
-            id: id.to_owned(),
-            active,
-            password: "secret".to_owned(),
-        })
-        .collect()
+    const ADMIN: &[&str] = &["admin"];
+    [
+        ("leafstorm", true, ADMIN),
+        ("佐藤", true, &[][..]),
+        ("creeper", false, &[][..]),
+    ]
+    .into_iter()
+    .map(|(id, active, permissions)| User {
+        id: id.to_owned(),
+        active,
+        password: "secret".to_owned(),
+        permissions,
+    })
+    .collect()
 });
 
 fn find_user(id: &str) -> Option<User> {
@@ -98,6 +115,35 @@ pub struct Settings {
     pub protection: SessionProtection,
     /// `REMEMBER_COOKIE_DURATION`.
     pub remember_duration: Duration,
+    /// `SESSION_STORE`.
+    pub store: StoreChoice,
+}
+
+/// Where logins live (`SESSION_STORE`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// `cookie`: stateless signed cookies, nothing on the server.
+    Cookie,
+    /// `memory`: server-side, in this process.
+    Memory,
+    /// `redis://host:port[/db]`: server-side, in Redis, shared by every process with the URL.
+    Redis(String),
+}
+
+impl std::str::FromStr for StoreChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "" | "cookie" => Ok(StoreChoice::Cookie),
+            "memory" => Ok(StoreChoice::Memory),
+            url if url.starts_with("redis://") => Ok(StoreChoice::Redis(url.to_owned())),
+            other => Err(format!(
+                "SESSION_STORE `{}` is not a store: use `cookie` (the default), `memory`, or a `redis://host:port[/db]` URL",
+                other.escape_debug()
+            )),
+        }
+    }
 }
 
 impl Settings {
@@ -139,6 +185,10 @@ impl Settings {
             Some(d) => parse_duration(&d).map_err(|e| format!("REMEMBER_COOKIE_DURATION: {e}"))?,
             None => Duration::from_secs(365 * 86_400),
         };
+        let store = match var("SESSION_STORE")? {
+            Some(text) => text.parse()?,
+            None => StoreChoice::Cookie,
+        };
         Ok(Settings {
             host,
             port,
@@ -147,6 +197,7 @@ impl Settings {
             fallback_keys,
             protection,
             remember_duration,
+            store,
         })
     }
 }
@@ -163,9 +214,30 @@ pub fn env_var(name: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// The login manager the quickstart runs with.
+/// The login manager the quickstart runs with, on the store `SESSION_STORE` names.
 pub fn manager(settings: &Settings) -> Result<LoginManager<User>, String> {
-    LoginManager::<User>::builder(&settings.secret_key)
+    match &settings.store {
+        StoreChoice::Cookie => configure(LoginManager::<User>::builder(&settings.secret_key), settings),
+        StoreChoice::Memory => manager_on(settings, MemoryStore::new()),
+        StoreChoice::Redis(url) => {
+            let store = RedisStore::new(url).map_err(|e| format!("SESSION_STORE: {e}"))?;
+            manager_on(settings, store)
+        }
+    }
+}
+
+/// The quickstart's login manager on a given server-side store (the tests share one store
+/// between several app servers, as several processes share one Redis).
+pub fn manager_on(settings: &Settings, store: impl SessionStore) -> Result<LoginManager<User>, String> {
+    configure(
+        LoginManager::<User>::builder(&settings.secret_key).session_store(store),
+        settings,
+    )
+}
+
+/// The quickstart's settings on `builder`.
+fn configure(builder: LoginManagerBuilder<User>, settings: &Settings) -> Result<LoginManager<User>, String> {
+    builder
         .fallback_keys(&settings.fallback_keys)
         .login_view("/login")
         .refresh_view("/reauth")
@@ -197,7 +269,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reauth_form)
         .service(reauth)
         .service(logout)
-        .service(api_me);
+        .service(api_me)
+        .service(admin)
+        .service(api_admin)
+        .service(sessions)
+        .service(revoke_sessions);
 }
 
 /// The quickstart application, as the tests and `main` build it.
@@ -413,6 +489,111 @@ struct Me<'a> {
 #[login_required(json)]
 async fn api_me(user: CurrentUser<User>) -> HttpResponse {
     HttpResponse::Ok().json(Me { id: &user.id })
+}
+
+#[get("/admin")]
+#[login_required]
+async fn admin(user: CurrentUser<User>) -> HttpResponse {
+    if !user.can("admin") {
+        return html(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "Forbidden",
+            "<p>You do not have the <code>admin</code> permission.</p>",
+        );
+    }
+    let body = format!("<p>Admin: {}</p>", escape(&user.id));
+    html(actix_web::http::StatusCode::OK, "Admin", &body)
+}
+
+/// A JSON error answer: `{"error": "<code>", "message": "<text>"}`.
+fn json_error(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({ "error": code, "message": message }))
+}
+
+#[get("/api/admin")]
+#[login_required(json)]
+async fn api_admin(user: CurrentUser<User>) -> HttpResponse {
+    if !user.can("admin") {
+        return json_error(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "This needs the admin permission.",
+        );
+    }
+    HttpResponse::Ok().json(serde_json::json!({ "id": user.id, "admin": true }))
+}
+
+/// The answer to a failed session-list call: 501 without a server-side store, else the
+/// error's own answer (503 while the store is down).
+fn sessions_error(err: LoaderError) -> HttpResponse {
+    match err.store_error().map(|e| e.kind()) {
+        Some(StoreErrorKind::Unsupported) => json_error(
+            actix_web::http::StatusCode::NOT_IMPLEMENTED,
+            "not_implemented",
+            "Listing and revoking sessions needs a server-side store: start with SESSION_STORE=memory or SESSION_STORE=redis://...",
+        ),
+        Some(_) => json_error(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "Logins cannot be checked right now; try again in a moment.",
+        ),
+        None => actix_web::ResponseError::error_response(&err),
+    }
+}
+
+#[get("/sessions")]
+#[login_required(json)]
+async fn sessions(session: LoginSession<User>) -> HttpResponse {
+    match session.live_sessions().await {
+        Ok(list) => {
+            let list: Vec<_> = list
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.handle.to_string(),
+                        "current": s.current,
+                        "created_at": s.created_at,
+                        "last_seen": s.last_seen,
+                        "user_agent": s.user_agent,
+                        "remembered": s.remembered,
+                    })
+                })
+                .collect();
+            HttpResponse::Ok().json(serde_json::json!({ "sessions": list }))
+        }
+        Err(err) => sessions_error(err),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    id: String,
+}
+
+#[post("/sessions/revoke")]
+#[login_required(json)]
+async fn revoke_sessions(form: web::Form<RevokeForm>, session: LoginSession<User>) -> HttpResponse {
+    let revoked = if form.id == "others" {
+        session.revoke_other_sessions().await
+    } else {
+        let Ok(handle) = form.id.parse::<SessionHandle>() else {
+            return json_error(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "No such session: `id` is a handle from GET /sessions, or `others`.",
+            );
+        };
+        session.revoke_session(&handle).await.map(usize::from)
+    };
+    match revoked {
+        Ok(0) if form.id != "others" => json_error(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "No such session among your live logins.",
+        ),
+        Ok(n) => HttpResponse::Ok().json(serde_json::json!({ "revoked": n })),
+        Err(err) => sessions_error(err),
+    }
 }
 
 #[allow(dead_code)]

@@ -2,8 +2,10 @@
 //! the application's hooks instead of flashed.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use crate::config::settings::Localizer;
+/// Translates message texts (`LoginManagerBuilder::localize`).
+pub(crate) type Localizer = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 /// Which of the two redirecting answers a message belongs to.
 ///

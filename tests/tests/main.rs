@@ -29,6 +29,10 @@ mod support {
     pub(crate) mod member_app;
 }
 
+/// A real `redis-server` per test, on a free loopback port (`tests/support/redis_server.rs`).
+#[path = "../support/redis_server.rs"]
+mod redis_server;
+
 // Logging in, staying logged in, logging out.
 mod auth_hash;
 mod freshness;
@@ -52,6 +56,9 @@ mod open_redirect;
 mod refusals;
 mod session_next;
 
+// Where logins live: every session backend through one acceptance suite, and Redis faults.
+mod store_acceptance;
+
 // Cookies.
 mod cookie_attributes;
 mod cookie_writes;
@@ -71,6 +78,7 @@ mod quickstart_contract;
 // The code the macros generate, and their compile errors.
 mod diagnostics;
 mod hygiene;
+mod module_graph;
 // `pub`, so that `missing_docs` and `unreachable_pub`, which it denies, apply to its items as they
 // would in a library crate.
 pub mod lints;

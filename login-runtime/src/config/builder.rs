@@ -17,6 +17,24 @@ use crate::middleware::LoginManager;
 use crate::refusal::Refusal;
 use crate::store::SessionStore;
 
+impl<U: UserLoader> LoginManager<U> {
+    /// Starts a configuration signed with `secret_key` (at least 32 bytes).
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// // A string, or raw bytes from a secret store:
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
+    /// let manager = LoginManager::<User>::builder(vec![0x5a_u8; 32]).build()?;
+    /// assert!(LoginManager::<User>::builder("too short").build().is_err());
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn builder(secret_key: impl AsRef<[u8]>) -> LoginManagerBuilder<U> {
+        LoginManagerBuilder::new(secret_key.as_ref().to_vec())
+    }
+}
+
 /// Builds a [`LoginManager`]; [`build`](LoginManagerBuilder::build) validates every setting.
 ///
 /// ```

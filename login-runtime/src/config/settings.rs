@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use crate::error::{ConfigError, StoreError};
 use crate::events::EventHook;
 use crate::loader::{RequestLoader, UserLoader};
-use crate::messages::{LOGIN_MESSAGE, LoginMessage, REFRESH_MESSAGE};
+use crate::messages::{LOGIN_MESSAGE, Localizer, LoginMessage, REFRESH_MESSAGE};
 use crate::refusal::Refusal;
 use crate::store::SessionStore;
 
@@ -22,8 +22,6 @@ pub(crate) type Handler = Arc<dyn Fn(&HttpRequest, Refusal) -> HttpResponse + Se
 pub(crate) type StoreErrorHandler = Arc<dyn Fn(&HttpRequest, &StoreError) -> HttpResponse + Send + Sync>;
 /// A hook that sees each message for the user with the redirect it goes with.
 pub(crate) type MessageHook = Arc<dyn Fn(&HttpRequest, &LoginMessage, &mut HttpResponse) + Send + Sync>;
-/// Translates message texts.
-pub(crate) type Localizer = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 /// What session protection does when a logged-in client's fingerprint (address and User-Agent)
 /// changes: Flask-Login's `SESSION_PROTECTION`.

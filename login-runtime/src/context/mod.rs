@@ -34,7 +34,7 @@ use crate::crypto::fingerprint::FINGERPRINT_LEN;
 use crate::crypto::keys::{TAG_LEN, tags_equal};
 use crate::guard::{ErasedContext, RouteOptions};
 use crate::loader::{LocalBoxFuture, UserLoader};
-use crate::refusal::{self, Refusal};
+use crate::refusal::{Refusal, refuse, store_unavailable};
 use crate::remember::RememberToken;
 use crate::store::record::{LoginRecord, Secret};
 use crate::store::state::SessionState;
@@ -254,7 +254,7 @@ impl<U: UserLoader> LoginContext<U> {
         refusal: Refusal,
         opts: &RouteOptions,
     ) -> actix_web::Error {
-        refusal::refuse(&self.config, req, refusal, opts, |next| {
+        refuse(&self.config, req, refusal, opts, |next| {
             self.incoming(req);
             let mut state = self.state.borrow_mut();
             state.session.get_or_insert_with(SessionState::default).next = Some(next);
@@ -271,7 +271,7 @@ impl<U: UserLoader> LoginContext<U> {
         err: crate::LoaderError,
     ) -> actix_web::Error {
         match err.store_error() {
-            Some(store) => refusal::store_unavailable(&self.config, req, opts, store),
+            Some(store) => store_unavailable(&self.config, req, opts, store),
             None => err.into(),
         }
     }

@@ -12,7 +12,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{Error, HttpMessage};
 
-use crate::config::{Config, LoginManagerBuilder};
+use crate::config::Config;
 use crate::context::LoginContext;
 use crate::guard::GuardHandle;
 use crate::loader::UserLoader;
@@ -63,22 +63,6 @@ impl<U: UserLoader> fmt::Debug for LoginManager<U> {
 }
 
 impl<U: UserLoader> LoginManager<U> {
-    /// Starts a configuration signed with `secret_key` (at least 32 bytes).
-    ///
-    /// ```
-    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
-    /// # #[derive(Clone, UserMixin)] struct User { id: String }
-    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-    /// // A string, or raw bytes from a secret store:
-    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes").build()?;
-    /// let manager = LoginManager::<User>::builder(vec![0x5a_u8; 32]).build()?;
-    /// assert!(LoginManager::<User>::builder("too short").build().is_err());
-    /// # Ok::<(), login_runtime::ConfigError>(())
-    /// ```
-    pub fn builder(secret_key: impl AsRef<[u8]>) -> LoginManagerBuilder<U> {
-        LoginManagerBuilder::new(secret_key.as_ref().to_vec())
-    }
-
     pub(crate) fn from_config(config: Arc<Config<U>>) -> Self {
         LoginManager { config }
     }

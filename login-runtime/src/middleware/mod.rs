@@ -8,8 +8,7 @@
 //! extensions.
 
 mod manager;
-mod scope;
+pub(crate) mod scope;
 
 pub use manager::{LoginFuture, LoginManager, LoginMiddleware};
 pub use scope::{LoginScope, LoginScopeMiddleware};
-pub(crate) use scope::{ScopeRules, ScopeView};

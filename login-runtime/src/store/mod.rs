@@ -72,6 +72,8 @@ pub(crate) mod cookie;
 pub(crate) mod keys;
 mod memory;
 pub(crate) mod record;
+#[cfg(feature = "redis")]
+mod redis;
 pub(crate) mod server;
 pub(crate) mod state;
 
@@ -82,6 +84,8 @@ use std::time::Duration;
 pub use crate::error::{StoreError, StoreErrorKind};
 pub use keys::{RecordKey, UserKey};
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 
 /// The future a [`SessionStore`] call returns: boxed and `Send`, so a store can be called from
 /// request handlers and from background tasks alike.

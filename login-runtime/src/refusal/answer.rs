@@ -1,7 +1,6 @@
-//! Refusals and their answers: a redirect to the login or refresh view with `next`, a JSON 401
-//! with `WWW-Authenticate`, a plain 401, the application's own handler, and the 503 of a
-//! session store outage. The one home of "how a refusal is answered", used by the guard and
-//! the extractors alike.
+//! The answers: a redirect to the login or refresh view with `next`, a JSON 401 with
+//! `WWW-Authenticate`, a plain 401, the application's own handler, and the 503 of a session
+//! store outage.
 
 use std::sync::Arc;
 
@@ -11,85 +10,12 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
 use crate::config::Config;
 use crate::error::{StoreError, plain};
-use crate::events::LoginEvent;
 use crate::guard::{Flavour, RouteOptions};
 use crate::loader::UserLoader;
-use crate::messages::{LoginMessage, MessageKind, localized};
-use crate::middleware::{ScopeRules, ScopeView};
+use crate::messages::{LoginMessage, localized};
+use crate::middleware::scope::{ScopeRules, ScopeView};
 use crate::redirect::{MAX_NEXT_LEN, login_url, make_next_param};
-use crate::user::UserMixin;
-
-/// Why a request was refused, handed to custom handlers.
-///
-/// ```
-/// # use login_runtime::{LoginManager, UserMixin, user_loader};
-/// # #[derive(Clone, UserMixin)] struct User { id: String }
-/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
-/// use actix_web::{HttpRequest, HttpResponse};
-/// use login_runtime::Refusal;
-///
-/// fn refuse(_req: &HttpRequest, why: Refusal) -> HttpResponse {
-///     match why {
-///         Refusal::Unauthorized => HttpResponse::Unauthorized().body("Log in first."),
-///         Refusal::NeedsRefresh => HttpResponse::Unauthorized().body("Enter your password again."),
-///         _ => HttpResponse::Unauthorized().finish(),
-///     }
-/// }
-/// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
-///     .unauthorized_handler(refuse)
-///     .needs_refresh_handler(refuse)
-///     .build()?;
-/// # Ok::<(), login_runtime::ConfigError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Refusal {
-    /// Nobody is logged in (`unauthorized`).
-    Unauthorized,
-    /// Somebody is logged in, but not freshly enough (`needs_refresh`).
-    NeedsRefresh,
-}
-
-impl Refusal {
-    /// The short name used in logs and as the actix error's cause.
-    fn name(self) -> &'static str {
-        match self {
-            Refusal::Unauthorized => "unauthorized",
-            Refusal::NeedsRefresh => "needs refresh",
-        }
-    }
-
-    /// The event it fires.
-    fn event<U: UserMixin>(self) -> LoginEvent<'static, U> {
-        match self {
-            Refusal::Unauthorized => LoginEvent::Unauthorized,
-            Refusal::NeedsRefresh => LoginEvent::NeedsRefresh,
-        }
-    }
-
-    /// The `error` member of the JSON answer, and its message when none is configured.
-    fn json_error(self) -> (&'static str, &'static str) {
-        match self {
-            Refusal::Unauthorized => ("unauthorized", "Authentication required."),
-            Refusal::NeedsRefresh => ("needs_refresh", "Please reauthenticate."),
-        }
-    }
-
-    /// The plain-text answer when there is no view to redirect to.
-    fn plain_text(self) -> &'static str {
-        match self {
-            Refusal::Unauthorized => "401 Unauthorized: log in to access this page.",
-            Refusal::NeedsRefresh => "401 Unauthorized: log in again to access this page.",
-        }
-    }
-
-    fn message_kind(self) -> MessageKind {
-        match self {
-            Refusal::Unauthorized => MessageKind::Login,
-            Refusal::NeedsRefresh => MessageKind::Refresh,
-        }
-    }
-}
+use crate::refusal::Refusal;
 
 /// The flavour that applies: the route's, else the scope's, else the manager's default.
 fn flavour<U: UserLoader>(config: &Config<U>, opts: &RouteOptions, scope: Option<&ScopeRules>) -> Flavour {
