@@ -58,6 +58,7 @@ mod session_next;
 
 // Where logins live: every session backend through one acceptance suite, and Redis faults.
 mod store_acceptance;
+mod store_faults;
 
 // Cookies.
 mod cookie_attributes;

@@ -68,12 +68,15 @@ impl Backend {
 /// A browser on a new app server of `backend`.
 macro_rules! browser {
     ($backend:expr) => {
-        browser!($backend, &[])
+        $crate::store_acceptance::browser!($backend, &[])
     };
     ($backend:expr, $vars:expr) => {
-        Client::new(test::init_service(quickstart::app($backend.manager($vars))).await)
+        login_tests::Client::new(
+            actix_web::test::init_service($crate::quickstart::app($backend.manager($vars))).await,
+        )
     };
 }
+pub(crate) use browser;
 
 pub(crate) fn login_form(email: &str, remember: bool) -> TestRequest {
     let mut form = vec![("email", email), ("password", "secret")];
