@@ -59,6 +59,7 @@ mod session_next;
 // Where logins live: every session backend through one acceptance suite, and Redis faults.
 mod store_acceptance;
 mod store_faults;
+mod store_model;
 
 // Cookies.
 mod cookie_attributes;

@@ -30,6 +30,8 @@ pub(crate) enum Backend {
     Cookie,
     Memory(login_runtime::store::MemoryStore),
     Redis(RedisServer),
+    /// A Redis server owned by the caller.
+    RedisAt(String),
 }
 
 impl Backend {
@@ -45,6 +47,10 @@ impl Backend {
         RedisServer::start().map(Backend::Redis)
     }
 
+    pub(crate) fn redis_at(url: &str) -> Backend {
+        Backend::RedisAt(url.to_owned())
+    }
+
     /// A login manager on this backend: one "app server". Two managers of one backend share
     /// its logins (the memory store is shared by clone; each Redis manager has its own
     /// connection to the same server), as two processes would.
@@ -54,8 +60,14 @@ impl Backend {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         map.entry("SECRET_KEY".into()).or_insert_with(|| KEY.into());
-        if let Backend::Redis(server) = self {
-            map.insert("SESSION_STORE".into(), server.url());
+        match self {
+            Backend::Redis(server) => {
+                map.insert("SESSION_STORE".into(), server.url());
+            }
+            Backend::RedisAt(url) => {
+                map.insert("SESSION_STORE".into(), url.clone());
+            }
+            _ => {}
         }
         let settings = Settings::from_vars(|name| Ok(map.get(name).cloned())).unwrap();
         match self {

@@ -24,7 +24,13 @@ macro_rules! eventually {
             if $done(&resp) {
                 break resp;
             }
-            assert!(Instant::now() < deadline, "still {} after {:?}: {}", resp.status, $within, resp.body);
+            assert!(
+                Instant::now() < deadline,
+                "still {} after {:?}: {}",
+                resp.status,
+                $within,
+                resp.body
+            );
             actix_rt::time::sleep(Duration::from_millis(100)).await;
         }
     }};
@@ -36,28 +42,58 @@ async fn a_paused_redis_answers_503_quickly_and_logins_made_before_work_after() 
     let mut browser = crate::store_acceptance::browser!(backend);
     browser.send(login_form("leafstorm", true)).await;
     assert_eq!(browser.get("/protected").await.status, 200);
-    let Backend::Redis(server) = &backend else { unreachable!() };
+    let Backend::Redis(server) = &backend else {
+        unreachable!()
+    };
     server.pause(Duration::from_secs(3));
     let started = Instant::now();
     let resp = browser.get("/protected").await;
-    assert_eq!(resp.status, 503, "never a redirect to the login page: {}", resp.body);
-    assert!(started.elapsed() < Duration::from_millis(1500), "answered in {:?}", started.elapsed());
+    assert_eq!(
+        resp.status, 503,
+        "never a redirect to the login page: {}",
+        resp.body
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "answered in {:?}",
+        started.elapsed()
+    );
     assert_eq!(resp.header("retry-after"), Some("1"));
     let api = browser.get("/api/me").await;
     assert_eq!(api.status, 503);
-    assert!(json(&api)["error"].is_string(), "JSON in JSON routes: {}", api.body);
-    assert_eq!(browser.get("/login").await.status, 200, "a route that never reads the login state");
-    assert!(browser.cookie("session").is_some(), "the outage deleted no cookie");
-    let resp = eventually!(browser, "/protected", Duration::from_secs(8), |r: &login_tests::Resp| r.status == 200);
+    assert!(
+        json(&api)["error"].is_string(),
+        "JSON in JSON routes: {}",
+        api.body
+    );
+    assert_eq!(
+        browser.get("/login").await.status,
+        200,
+        "a route that never reads the login state"
+    );
+    assert!(
+        browser.cookie("session").is_some(),
+        "the outage deleted no cookie"
+    );
+    let resp = eventually!(
+        browser,
+        "/protected",
+        Duration::from_secs(8),
+        |r: &login_tests::Resp| r.status == 200
+    );
     assert!(resp.body.contains("leafstorm"));
 }
 
 #[actix_rt::test]
 async fn a_stopped_redis_fails_logins_visibly_and_the_process_recovers_when_it_returns() {
-    let Some(mut backend) = Backend::redis() else { return };
+    let Some(mut backend) = Backend::redis() else {
+        return;
+    };
     let mut browser = crate::store_acceptance::browser!(backend);
     browser.send(login_form("leafstorm", false)).await;
-    let Backend::Redis(server) = &mut backend else { unreachable!() };
+    let Backend::Redis(server) = &mut backend else {
+        unreachable!()
+    };
     server.stop();
     let started = Instant::now();
     assert_eq!(browser.get("/protected").await.status, 503);
@@ -65,14 +101,25 @@ async fn a_stopped_redis_fails_logins_visibly_and_the_process_recovers_when_it_r
     let manager = backend.manager(&[]);
     let mut newcomer = Client::new(actix_web::test::init_service(crate::quickstart::app(manager)).await);
     let resp = newcomer.send(login_form("佐藤", false)).await;
-    assert_eq!(resp.status, 503, "a login during the outage fails visibly: {}", resp.body);
+    assert_eq!(
+        resp.status, 503,
+        "a login during the outage fails visibly: {}",
+        resp.body
+    );
     assert!(newcomer.cookie("session").is_none(), "and sets no cookie");
     assert_eq!(newcomer.get("/login").await.status, 200);
-    let Backend::Redis(server) = &mut backend else { unreachable!() };
+    let Backend::Redis(server) = &mut backend else {
+        unreachable!()
+    };
     server.start_again();
     // The restarted server is empty (no persistence in the tests): the old login is gone,
     // which is anonymous; a new login works again within a few seconds, with no rebuild.
-    eventually!(browser, "/protected", Duration::from_secs(8), |r: &login_tests::Resp| r.status == 302);
+    eventually!(
+        browser,
+        "/protected",
+        Duration::from_secs(8),
+        |r: &login_tests::Resp| r.status == 302
+    );
     let deadline = Instant::now() + Duration::from_secs(8);
     while newcomer.send(login_form("佐藤", false)).await.status == 503 {
         assert!(Instant::now() < deadline, "no recovery");
@@ -105,7 +152,11 @@ async fn expire_logins(store: impl SessionStore, count: usize, size: impl Fn() -
     browser.get("/logout").await;
     let deadline = Instant::now() + Duration::from_secs(5);
     while size() > before {
-        assert!(Instant::now() < deadline, "the store kept {} entries", size() - before);
+        assert!(
+            Instant::now() < deadline,
+            "the store kept {} entries",
+            size() - before
+        );
         actix_rt::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -119,19 +170,25 @@ async fn memory_records_expire_and_the_store_returns_to_its_size() {
 
 #[actix_rt::test]
 async fn redis_records_expire_and_the_store_returns_to_its_size() {
-    let Some(server) = RedisServer::start() else { return };
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
     let store = RedisStore::new(&server.url()).unwrap();
     expire_logins(store, 20, || server.dbsize()).await;
 }
 
 #[actix_rt::test]
 async fn a_guarded_request_costs_one_redis_read_and_no_write_in_steady_state() {
-    let Some(server) = RedisServer::start() else { return };
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
     let backend = Backend::Redis(server);
     let mut browser = crate::store_acceptance::browser!(backend);
     browser.send(login_form("leafstorm", false)).await;
     browser.get("/protected").await;
-    let Backend::Redis(server) = &backend else { unreachable!() };
+    let Backend::Redis(server) = &backend else {
+        unreachable!()
+    };
     server.command(&["CONFIG", "RESETSTAT"]);
     for _ in 0..10 {
         assert_eq!(browser.get("/protected").await.status, 200);
