@@ -1,4 +1,5 @@
-//! The database: an SQLite pool, the migrations, the `User` model and every query the app runs.
+//! The database: an SQLite pool, the migrations, the `User` model and every query the app runs
+//! (but the session store's, in [`session_store`](crate::session_store)).
 //!
 //! Queries are plain strings checked at run time (`sqlx::query`), so building the app needs no
 //! database and no `DATABASE_URL`. The migrations in `migrations/` are compiled into the binary
@@ -14,11 +15,18 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 
 /// The migrations, in order. Add a line here when you add a file to `migrations/`.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "create users",
-    include_str!("../migrations/0001_create_users.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "create users",
+        include_str!("../migrations/0001_create_users.sql"),
+    ),
+    (
+        2,
+        "create login sessions",
+        include_str!("../migrations/0002_create_login_sessions.sql"),
+    ),
+];
 
 /// A registered user, as stored in the `users` table.
 ///
@@ -97,6 +105,11 @@ impl Db {
         let db = Db { pool };
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// The pool, for other stores on the same database (the session store).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {

@@ -1,8 +1,16 @@
 //! A complete web application built on `login-runtime`, the way Flask-Login tutorials build
 //! theirs: registration, login with "remember me", logout, a profile page, a settings page that
-//! asks for a fresh login, re-authentication, flashed messages, CSRF-protected forms, and a JSON
-//! API authenticated by bearer tokens. Users live in SQLite (sqlx), passwords are hashed with
-//! Argon2id, pages are minijinja templates.
+//! asks for a fresh login, re-authentication, an "Active sessions" page that lists the user's
+//! logins on every device and logs any of them out, flashed messages, CSRF-protected forms, and
+//! a JSON API authenticated by bearer tokens. Users live in SQLite (sqlx), passwords are hashed
+//! with Argon2id, pages are minijinja templates.
+//!
+//! Logins are kept server-side, in the same SQLite database (table `login_sessions`), by
+//! [`session_store::SqliteSessionStore`]: an implementation of `login-runtime`'s public
+//! `SessionStore` trait written in this app, the way you would write one for your own database.
+//! The `session` cookie holds only a signed random id, so logging out, changing the password or
+//! revoking a device ends that login on the server at once. With a database file
+//! (`DATABASE_URL=sqlite://app.db`) and a fixed `SECRET_KEY`, logins survive a restart.
 //!
 //! Run it with `cargo run -p login-example-app` and open <http://127.0.0.1:8000/>.
 //!
@@ -12,18 +20,22 @@
 //! |---|---|
 //! | `main.rs` | reads the environment, starts the server |
 //! | [`db`] | the pool, the migrations, the `User` model and its queries |
+//! | [`session_store`] | the server-side logins in SQLite, behind `login-runtime`'s `SessionStore` |
 //! | [`auth`] | the user and request loaders, Argon2 hashing, input rules, API tokens |
 //! | [`csrf`] | the signed double-submit CSRF token |
 //! | [`flash`] | flashed messages in a signed cookie |
 //! | [`render`] | the templates and the `Page` extractor |
+//! | [`devices`] | how the "Active sessions" page names a device and shows its times |
 //! | [`routes`] | the handlers |
 
 pub mod auth;
 pub mod csrf;
 pub mod db;
+pub mod devices;
 pub mod flash;
 pub mod render;
 pub mod routes;
+pub mod session_store;
 
 use std::net::SocketAddr;
 
@@ -39,6 +51,7 @@ use crate::csrf::CsrfConfig;
 use crate::db::{Db, User};
 use crate::flash::{FlashConfig, Level};
 use crate::render::Templates;
+use crate::session_store::SqliteSessionStore;
 
 /// Where the app listens and what it connects to.
 #[derive(Clone)]
@@ -192,9 +205,10 @@ fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The login manager of the app.
-pub fn login_manager(config: &Config) -> Result<LoginManager<User>, login_runtime::ConfigError> {
+/// The login manager of the app, keeping its logins in `db` (table `login_sessions`).
+pub fn login_manager(config: &Config, db: &Db) -> Result<LoginManager<User>, login_runtime::ConfigError> {
     LoginManager::<User>::builder(&config.secret_key)
+        .session_store(SqliteSessionStore::new(db.pool().clone()))
         .login_view("/login")
         .refresh_view("/reauth")
         // Off only for plain http (see `Config::secure_cookies`).
@@ -213,10 +227,10 @@ pub fn login_manager(config: &Config) -> Result<LoginManager<User>, login_runtim
 /// Connects to the database, applies the migrations, compiles the templates and builds the
 /// login manager.
 pub async fn prepare(config: &Config) -> Result<Shared, StartError> {
-    let manager = login_manager(config).map_err(|e| StartError(format!("SECRET_KEY: {e}")))?;
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| StartError(format!("DATABASE_URL `{}`: {e}", config.database_url)))?;
+    let manager = login_manager(config, &db).map_err(|e| StartError(format!("SECRET_KEY: {e}")))?;
     let templates = Templates::new().map_err(|e| StartError(format!("templates: {e}")))?;
     let dummy_hash = auth::hash_password("not a real password".to_owned())
         .await

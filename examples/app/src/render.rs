@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("profile.html", include_str!("../templates/profile.html")),
     ("reauth.html", include_str!("../templates/reauth.html")),
     ("settings.html", include_str!("../templates/settings.html")),
+    ("sessions.html", include_str!("../templates/sessions.html")),
     ("not_found.html", include_str!("../templates/not_found.html")),
 ];
 

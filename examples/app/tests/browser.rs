@@ -6,6 +6,10 @@
 //! asked for after logging in again. On the way it saves the screenshots of the README
 //! (`docs/screenshots/login.png` and `profile.png`).
 //!
+//! Then two browsers on two profiles (two devices) log in as one user: the first sees both on
+//! its "Active sessions" page and logs the second out, whose next page is the login page; the
+//! second logs in again and the first logs out "all other devices"; the first logs itself out.
+//!
 //! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`, `/usr/bin/chromedriver`;
 //! `CHROME_BIN` and `CHROMEDRIVER` override the paths). Without them the test is skipped with a
 //! message, except under `CI=true`, where a missing browser is a failure.
@@ -121,26 +125,40 @@ impl Drop for Driver {
 
 /// Opens a Chromium session on the profile in `profile`.
 async fn open_browser(driver: &Driver, chrome: &Path, profile: &Path) -> TestResult<Client> {
+    open_browser_as(driver, chrome, profile, None).await
+}
+
+/// Opens a Chromium session on the profile in `profile`, sending `user_agent` if given.
+async fn open_browser_as(
+    driver: &Driver,
+    chrome: &Path,
+    profile: &Path,
+    user_agent: Option<&str>,
+) -> TestResult<Client> {
+    let mut args = vec![
+        "--headless".to_owned(),
+        "--no-sandbox".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--disable-quic".to_owned(),
+        "--no-first-run".to_owned(),
+        "--disable-background-networking".to_owned(),
+        "--disable-component-update".to_owned(),
+        "--disable-sync".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--password-store=basic".to_owned(),
+        "--window-size=960,800".to_owned(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    if let Some(agent) = user_agent {
+        args.push(format!("--user-agent={agent}"));
+    }
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": chrome.display().to_string(),
             // The machine has no network: without these, Chromium stalls on connection attempts
             // (updates, sync, QUIC probes). `--no-sandbox` because CI runs as root.
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--password-store=basic",
-                "--window-size=960,800",
-                format!("--user-data-dir={}", profile.display()),
-            ],
+            "args": args,
             // Start with a new tab page, never "continue where you left off", which would bring
             // session cookies back and hide what the remember cookie does.
             "prefs": { "session": { "restore_on_startup": 5 } },
@@ -229,6 +247,22 @@ fn save_screenshot(png: &[u8], name: &str) -> TestResult {
         return Err(format!("the {name} screenshot is not a PNG").into());
     }
     std::fs::write(dir.join(name), png)?;
+    Ok(())
+}
+
+/// Opens the profile while logged out: the login page, asking to log in, with `next` set.
+async fn profile_asks_to_log_in(client: &Client, base: &str) -> TestResult {
+    client.goto(&format!("{base}/profile")).await?;
+    let next = wait_for_path(client, "/login").await?;
+    check!(
+        next.as_deref().is_some_and(|n| n.ends_with("/profile")),
+        "{next:?}"
+    );
+    let flashed = flashes(client).await?;
+    check!(
+        flashed.contains("Please log in to access this page."),
+        "{flashed}"
+    );
     Ok(())
 }
 
@@ -345,22 +379,109 @@ async fn second_visit(client: &Client, base: &str) -> TestResult {
         "logging out deletes both login cookies: {names:?}"
     );
 
-    client.goto(&format!("{base}/profile")).await?;
-    let next = wait_for_path(client, "/login").await?;
-    check!(
-        next.as_deref().is_some_and(|n| n.ends_with("/profile")),
-        "{next:?}"
-    );
-    let flashed = flashes(client).await?;
-    check!(
-        flashed.contains("Please log in to access this page."),
-        "{flashed}"
-    );
+    profile_asks_to_log_in(client, base).await?;
     fill(client, "username", "alice").await?;
     fill(client, "password", PASSWORD).await?;
     click(client, "#login").await?;
     wait_for_path(client, "/profile").await?;
     check_eq!(text_of(client, "#profile-username").await?, "alice");
+    Ok(())
+}
+
+/// Waits until a flashed message contains `text` (the page after a click may take a moment).
+async fn wait_for_flash(client: &Client, text: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let flashed = flashes(client).await?;
+        if flashed.contains(text) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("expected a message {text:?}, found {flashed:?}").into());
+        }
+        actix_rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// How many elements match `css` on the page.
+async fn count(client: &Client, css: &str) -> TestResult<usize> {
+    Ok(client.find_all(Locator::Css(css)).await?.len())
+}
+
+/// The User-Agent of the second device, so that the first can tell it apart on its page.
+const PHONE: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) \
+                     Chrome/126.0.0.0 Mobile Safari/537.36";
+
+/// Logs `client` in as bob from the login page.
+async fn log_in_bob(client: &Client, base: &str) -> TestResult {
+    client.goto(&format!("{base}/login")).await?;
+    fill(client, "username", "bob").await?;
+    fill(client, "password", PASSWORD).await?;
+    click(client, "#login").await?;
+    wait_for_path(client, "/profile").await?;
+    check_eq!(text_of(client, "#nav-username").await?, "bob");
+    Ok(())
+}
+
+/// Two devices of one user: the laptop logs the phone out from its "Active sessions" page.
+async fn two_devices(laptop: &Client, phone: &Client, base: &str) -> TestResult {
+    laptop.goto(&format!("{base}/register")).await?;
+    fill(laptop, "username", "bob").await?;
+    fill(laptop, "password", PASSWORD).await?;
+    fill(laptop, "confirm", PASSWORD).await?;
+    click(laptop, "#register").await?;
+    wait_for_path(laptop, "/login").await?;
+    log_in_bob(laptop, base).await?;
+    log_in_bob(phone, base).await?;
+
+    click(laptop, "#nav-sessions").await?;
+    wait_for_path(laptop, "/account/sessions").await?;
+    check_eq!(text_of(laptop, "#sessions-title").await?, "Active sessions");
+    check_eq!(count(laptop, "tr.session").await?, 2);
+    check_eq!(count(laptop, "tr.session.current .this-device").await?, 1);
+    check_eq!(
+        text_of(laptop, "tr.session.current .device-name").await?,
+        "Headless Chrome on Linux"
+    );
+    check_eq!(
+        text_of(laptop, "tr.session:not(.current) .device-name").await?,
+        "Chrome on Android"
+    );
+    check_eq!(text_of(laptop, "tr.session:not(.current) .ua").await?, PHONE);
+
+    // "Log out" on the phone's row.
+    click(laptop, "tr.session:not(.current) button.revoke").await?;
+    wait_for_flash(laptop, "Logged out Chrome on Android").await?;
+    check_eq!(count(laptop, "tr.session").await?, 1);
+    check_eq!(count(laptop, "#no-others").await?, 1);
+
+    // The phone's next page: the login page, though it still holds its session cookie.
+    let names = cookie_names(phone).await?;
+    check!(names.iter().any(|n| n == "session"), "{names:?}");
+    profile_asks_to_log_in(phone, base).await?;
+    laptop.goto(&format!("{base}/profile")).await?;
+    wait_for_path(laptop, "/profile").await?;
+    check_eq!(text_of(laptop, "#profile-username").await?, "bob");
+
+    // The phone logs in again; the laptop logs out every other device.
+    log_in_bob(phone, base).await?;
+    click(laptop, "#sessions-link").await?;
+    wait_for_path(laptop, "/account/sessions").await?;
+    check_eq!(count(laptop, "tr.session").await?, 2);
+    click(laptop, "#revoke-others").await?;
+    wait_for_flash(laptop, "Logged out 1 other device.").await?;
+    check_eq!(count(laptop, "tr.session").await?, 1);
+    phone.goto(&format!("{base}/settings")).await?;
+    wait_for_path(phone, "/login").await?;
+
+    // The laptop logs itself out from the page.
+    click(laptop, "tr.session.current button.revoke").await?;
+    wait_for_path(laptop, "/").await?;
+    wait_for_flash(laptop, "You have been logged out on this device.").await?;
+    let names = cookie_names(laptop).await?;
+    check!(!names.iter().any(|n| n == "session"), "{names:?}");
+    laptop.goto(&format!("{base}/account/sessions")).await?;
+    wait_for_path(laptop, "/login").await?;
     Ok(())
 }
 
@@ -395,6 +516,24 @@ async fn run(driver_bin: &Path, chrome: &Path) -> TestResult {
     let second = second_visit(&client, &base).await;
     client.close().await?;
     second?;
+
+    // Two more devices, each on its own profile, open at the same time.
+    let (laptop_profile, phone_profile) = (temp.path().join("laptop"), temp.path().join("phone"));
+    std::fs::create_dir_all(&laptop_profile)?;
+    std::fs::create_dir_all(&phone_profile)?;
+    let laptop = open_browser(&driver, chrome, &laptop_profile).await?;
+    let phone = match open_browser_as(&driver, chrome, &phone_profile, Some(PHONE)).await {
+        Ok(phone) => phone,
+        Err(e) => {
+            laptop.close().await?;
+            return Err(e);
+        }
+    };
+    let devices = two_devices(&laptop, &phone, &base).await;
+    let closed = (laptop.close().await, phone.close().await);
+    devices?;
+    closed.0?;
+    closed.1?;
 
     drop(driver);
     server.stop(true).await;
