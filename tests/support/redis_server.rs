@@ -250,7 +250,18 @@ impl RedisServer {
                 return Err(format!("it exited with {status} (port {} taken?)", self.port));
             }
             match self.try_command(&["PING"]) {
-                Ok(Reply::Status(s)) if s == "PONG" => return Ok(()),
+                // Another test's server may hold the port: only our own child counts.
+                Ok(Reply::Status(s)) if s == "PONG" => {
+                    let ours = self.pid().map(|pid| format!("process_id:{pid}\r\n"));
+                    let info = self.try_command(&["INFO", "server"]).map(|r| r.text());
+                    if let (Some(ours), Ok(info)) = (ours, info)
+                        && info.contains(&ours)
+                    {
+                        return Ok(());
+                    }
+                    self.stop();
+                    return Err(format!("port {} answered for another server", self.port));
+                }
                 _ if Instant::now() > deadline => {
                     self.stop();
                     return Err(format!("no PONG within {START_TIMEOUT:?}"));

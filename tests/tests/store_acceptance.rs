@@ -51,6 +51,15 @@ impl Backend {
         Backend::RedisAt(url.to_owned())
     }
 
+    /// How many entries the store holds (records and indexes).
+    pub(crate) fn size(&self) -> i64 {
+        match self {
+            Backend::Memory(store) => i64::try_from(store.len()).unwrap(),
+            Backend::Redis(server) => server.dbsize(),
+            Backend::Cookie | Backend::RedisAt(_) => panic!("no size to read"),
+        }
+    }
+
     /// A login manager on this backend: one "app server". Two managers of one backend share
     /// its logins (the memory store is shared by clone; each Redis manager has its own
     /// connection to the same server), as two processes would.
@@ -441,6 +450,25 @@ mod server {
         assert!(manager.live_sessions_of(&id).await.unwrap().is_empty());
     }
 
+    pub(super) async fn a_logged_out_or_revoked_login_leaves_nothing_in_the_store(backend: Backend) {
+        let empty = backend.size();
+        let mut a = browser!(backend);
+        let mut b = browser!(backend);
+        a.send(login_form("leafstorm", true)).await;
+        b.send(login_form("leafstorm", false)).await;
+        assert!(backend.size() > empty);
+        let revoke = TestRequest::post()
+            .uri("/sessions/revoke")
+            .set_form([("id", "others")]);
+        assert_eq!(json(&a.send(revoke).await)["revoked"].as_u64(), Some(1));
+        a.get("/logout").await;
+        if let Backend::Redis(server) = &backend {
+            let keys = server.command(&["KEYS", "*"]).texts();
+            assert!(keys.is_empty(), "left in Redis: {keys:?}");
+        }
+        assert_eq!(backend.size(), empty, "no record and no index entry is left");
+    }
+
     pub(super) async fn two_app_servers_share_logins_and_logouts(backend: Backend) {
         let mut one = browser!(backend);
         one.send(login_form("leafstorm", true)).await;
@@ -472,6 +500,7 @@ suite_server!(server:
     log_out_other_devices_keeps_this_one,
     another_users_handle_cannot_be_revoked,
     an_administrator_logs_a_user_out_everywhere,
+    a_logged_out_or_revoked_login_leaves_nothing_in_the_store,
     two_app_servers_share_logins_and_logouts,
 );
 

@@ -32,6 +32,25 @@ const MAX_TTL_MS: u64 = 1 << 50;
 
 /// Removes, atomically, the index members (ARGV) whose record (KEYS[2..]) is still absent, so a
 /// record saved again since `list` read it keeps its index entry.
+/// Deletes a record and its entry in its user's index, in one round trip: the record's value
+/// starts with the user key (32 bytes), which names the index. `KEYS[1]` is the record,
+/// `ARGV[1]` the index keys' prefix, `ARGV[2]` the record's hex key (its index member).
+const DELETE_RECORD: &str = r"
+local value = redis.call('GET', KEYS[1])
+if not value then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+if string.len(value) >= 32 then
+  local user = string.sub(value, 1, 32):gsub('.', function(c) return string.format('%02x', string.byte(c)) end)
+  redis.call('SREM', ARGV[1] .. user, ARGV[2])
+end
+return 1
+";
+
+/// The length of the user key that starts every stored value.
+const USER_KEY_LEN: usize = 32;
+
 const CLEAN_INDEX: &str = r"
 local removed = 0
 for i = 1, #ARGV do
@@ -82,7 +101,7 @@ return removed
 ///
 /// | key | type | holds |
 /// | --- | --- | --- |
-/// | `login:s:<hex record key>` | string, with a TTL (`SET .. PX`) | the record, byte for byte |
+/// | `login:s:<hex record key>` | string, with a TTL (`SET .. PX`) | the user key (32 bytes), then the record byte for byte |
 /// | `login:u:<hex user key>` | set, with a TTL | the hex record keys of the user's logins |
 ///
 /// Redis reclaims expired records by itself. A user's index lives as long as the longest-lived
@@ -92,7 +111,8 @@ return removed
 /// - `load` is one `GET`;
 /// - `save` is one `MULTI`/`EXEC` round trip (`SET .. PX`, `SADD`, `PEXPIRE .. GT`,
 ///   `PEXPIRE .. NX`), so a record and its index entry appear together;
-/// - `delete` is one `DEL` of the record; its index entry goes stale, and `list` removes it;
+/// - `delete` is one small Lua call that deletes the record and its index entry (the user key
+///   at the start of the value names the index), so a logout leaves no key behind;
 /// - `list` is `SMEMBERS` then `MGET` (two round trips), plus one small Lua call that removes
 ///   the index entries whose record is gone, only when there are some; it returns at most
 ///   1,000 records.
@@ -439,7 +459,21 @@ impl RedisStore {
     async fn load_record(&self, key: &RecordKey) -> Result<Option<Vec<u8>>, StoreError> {
         let mut cmd = ::redis::cmd("GET");
         cmd.arg(self.record_key(key));
-        self.query(Request::Cmd(&cmd)).await
+        let value: Option<Vec<u8>> = self.query(Request::Cmd(&cmd)).await?;
+        value.map(|v| self.strip_user_key(v)).transpose()
+    }
+
+    /// The record in a stored value (after its user key).
+    fn strip_user_key(&self, mut value: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        if value.len() < USER_KEY_LEN {
+            return Err(StoreError::corrupt(format!(
+                "Redis at {}: a value under our prefix is {} bytes, shorter than a record",
+                self.address,
+                value.len()
+            )));
+        }
+        value.drain(..USER_KEY_LEN);
+        Ok(value)
     }
 
     async fn save_record(
@@ -453,11 +487,14 @@ impl RedisStore {
             .unwrap_or(u64::MAX)
             .clamp(1, MAX_TTL_MS);
         let index = self.index_key(user);
+        let mut value = Vec::with_capacity(USER_KEY_LEN + record.len());
+        value.extend_from_slice(user.as_bytes());
+        value.extend_from_slice(record);
         let mut pipe = ::redis::pipe();
         pipe.atomic()
             .cmd("SET")
             .arg(self.record_key(key))
-            .arg(record)
+            .arg(value)
             .arg("PX")
             .arg(ttl_ms)
             .ignore()
@@ -481,9 +518,13 @@ impl RedisStore {
     }
 
     async fn delete_record(&self, key: &RecordKey) -> Result<(), StoreError> {
-        let mut cmd = ::redis::cmd("DEL");
-        cmd.arg(self.record_key(key));
-        self.query::<()>(Request::Cmd(&cmd)).await
+        let mut cmd = ::redis::cmd("EVAL");
+        cmd.arg(DELETE_RECORD)
+            .arg(1)
+            .arg(self.record_key(key))
+            .arg(format!("{}u:", self.prefix))
+            .arg(key.to_hex());
+        self.query::<i64>(Request::Cmd(&cmd)).await.map(|_| ())
     }
 
     async fn list_records(&self, user: &UserKey) -> Result<Vec<(RecordKey, Vec<u8>)>, StoreError> {
@@ -514,10 +555,10 @@ impl RedisStore {
         for ((member, record_key), value) in members.iter().zip(&keys).zip(values) {
             match value {
                 None => stale.push((member, record_key)),
-                Some(record) => {
+                Some(value) => {
                     // A member that is not a record key is not ours to return (nor to remove).
                     if let Some(key) = std::str::from_utf8(member).ok().and_then(RecordKey::from_hex) {
-                        live.push((key, record));
+                        live.push((key, self.strip_user_key(value)?));
                     }
                 }
             }
