@@ -596,6 +596,32 @@ async fn revoke_sessions(form: web::Form<RevokeForm>, session: LoginSession<User
     }
 }
 
+/// A warning when the Redis server of `url` does not accept a connection right now: the
+/// quickstart still starts and serves as soon as Redis answers (requests that need the login
+/// state answer 503 until then).
+fn redis_unreachable(url: &str) -> Option<String> {
+    use std::net::ToSocketAddrs as _;
+    let rest = url.strip_prefix("redis://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let address = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:6379")
+    };
+    let reachable = address
+        .to_socket_addrs()
+        .ok()
+        .into_iter()
+        .flatten()
+        .any(|addr| std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok());
+    (!reachable).then(|| {
+        format!(
+            "Redis at {address} is not reachable yet; serving anyway, and logins work as soon as it answers (until then, pages that need the login state answer 503)"
+        )
+    })
+}
+
 #[allow(dead_code)]
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
@@ -617,6 +643,11 @@ async fn main() -> std::process::ExitCode {
         eprintln!(
             "quickstart: warning: SECRET_KEY is not set; using a random key, so sessions will not survive a restart"
         );
+    }
+    if let StoreChoice::Redis(url) = &settings.store
+        && let Some(warning) = redis_unreachable(url)
+    {
+        eprintln!("quickstart: warning: {warning}");
     }
     let server =
         match HttpServer::new(move || app(manager.clone())).bind((settings.host.as_str(), settings.port)) {

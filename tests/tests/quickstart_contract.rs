@@ -84,6 +84,100 @@ fn contract_env_defaults() {
 }
 
 #[test]
+fn contract_env_session_store_values() {
+    assert_eq!(settings(&[]).unwrap().store, quickstart::StoreChoice::Cookie);
+    assert_eq!(
+        settings(&[("SESSION_STORE", "memory")]).unwrap().store,
+        quickstart::StoreChoice::Memory
+    );
+    assert_eq!(
+        settings(&[("SESSION_STORE", "redis://127.0.0.1:6379/2")])
+            .unwrap()
+            .store,
+        quickstart::StoreChoice::Redis("redis://127.0.0.1:6379/2".into())
+    );
+    for bad in ["postgres://x", "Memory2", "redis:/x"] {
+        let err = settings(&[("SESSION_STORE", bad)]).unwrap_err();
+        assert!(
+            err.starts_with("SESSION_STORE") && err.contains("`memory`"),
+            "{err}"
+        );
+    }
+    let err = quickstart::manager(
+        &settings(&[("SECRET_KEY", KEY), ("SESSION_STORE", "redis://h:notaport")]).unwrap(),
+    )
+    .unwrap_err();
+    assert!(err.starts_with("SESSION_STORE"), "{err}");
+}
+
+#[actix_rt::test]
+async fn contract_admin_needs_the_admin_permission() {
+    let mut anonymous = quickstart!();
+    let resp = anonymous.get("/admin").await;
+    assert_eq!(resp.location(), Some("/login?next=%2Fadmin"));
+    let api = anonymous.get("/api/admin").await;
+    assert_eq!(api.status, 401);
+    assert!(api.header("www-authenticate").is_some());
+    let mut admin = quickstart!();
+    admin.send(login_form("leafstorm", "secret", false, None)).await;
+    let resp = admin.get("/admin").await;
+    assert_eq!(resp.status, 200);
+    assert!(resp.body.contains("Admin: leafstorm"));
+    let api = admin.get("/api/admin").await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json, serde_json::json!({"id": "leafstorm", "admin": true}));
+    let mut member = quickstart!();
+    member.send(login_form("佐藤", "secret", false, None)).await;
+    let resp = member.get("/admin").await;
+    assert_eq!(resp.status, 403, "never a redirect to the login view");
+    assert!(resp.header("content-type").unwrap().starts_with("text/html"));
+    let api = member.get("/api/admin").await;
+    assert_eq!(api.status, 403);
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert!(json["error"].is_string());
+    let member_basic = TestRequest::get()
+        .uri("/api/admin")
+        .insert_header(basic("佐藤", "secret"));
+    assert_eq!(
+        anonymous.send(member_basic).await.status,
+        403,
+        "HTTP Basic, as /api/me"
+    );
+    let admin_basic = TestRequest::get()
+        .uri("/api/admin")
+        .insert_header(basic("leafstorm", "secret"));
+    assert_eq!(anonymous.send(admin_basic).await.status, 200);
+}
+
+#[test]
+fn contract_binary_starts_with_redis_unreachable_and_warns_once() {
+    let Some(binary) = quickstart_binary() else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(binary)
+        .env("PORT", "0")
+        .env("SECRET_KEY", KEY)
+        .env("SESSION_STORE", format!("redis://127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    assert!(line.contains("serving on http://127.0.0.1:"), "{line}");
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("Redis")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("not reachable"), "{stderr}");
+}
+
+#[test]
 fn contract_env_short_secret_key_is_a_clear_error() {
     let s = settings(&[("SECRET_KEY", "short")]).unwrap();
     let err = quickstart::manager(&s).unwrap_err();
