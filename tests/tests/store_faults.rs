@@ -206,3 +206,142 @@ async fn a_guarded_request_costs_one_redis_read_and_no_write_in_steady_state() {
         assert_eq!(calls(write), 0, "{write} in steady state: {stats}");
     }
 }
+
+/// A store that counts its calls and can be switched to failing, around a memory store.
+#[derive(Clone, Default)]
+struct Probe {
+    inner: MemoryStore,
+    calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Probe {
+    fn call(&self) -> Result<(), login_runtime::StoreError> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(login_runtime::StoreError::unavailable(
+                "the probe is switched off",
+            ));
+        }
+        Ok(())
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl SessionStore for Probe {
+    fn load<'a>(
+        &'a self,
+        key: &'a login_runtime::store::RecordKey,
+    ) -> login_runtime::store::StoreFuture<'a, Option<Vec<u8>>> {
+        match self.call() {
+            Ok(()) => self.inner.load(key),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    fn save<'a>(
+        &'a self,
+        key: &'a login_runtime::store::RecordKey,
+        user: &'a login_runtime::store::UserKey,
+        record: &'a [u8],
+        ttl: Duration,
+    ) -> login_runtime::store::StoreFuture<'a, ()> {
+        match self.call() {
+            Ok(()) => self.inner.save(key, user, record, ttl),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    fn delete<'a>(
+        &'a self,
+        key: &'a login_runtime::store::RecordKey,
+    ) -> login_runtime::store::StoreFuture<'a, ()> {
+        match self.call() {
+            Ok(()) => self.inner.delete(key),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    fn list<'a>(
+        &'a self,
+        user: &'a login_runtime::store::UserKey,
+    ) -> login_runtime::store::StoreFuture<'a, Vec<(login_runtime::store::RecordKey, Vec<u8>)>> {
+        match self.call() {
+            Ok(()) => self.inner.list(user),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn a_cookie_with_a_bad_signature_never_reaches_the_store() {
+    let probe = Probe::default();
+    let users = Store::new();
+    users.insert(TestUser::new("ada"));
+    let manager = builder().session_store(probe.clone()).build().unwrap();
+    let mut browser = client!(manager, users);
+    browser.get("/login/ada?remember=true").await;
+    let before = probe.calls();
+    for name in ["session", "remember_token"] {
+        let value = browser.cookie(name).unwrap();
+        let forged = format!("{}A", &value[..value.len() - 1]);
+        let mut thief = client!(builder().session_store(probe.clone()).build().unwrap(), users);
+        thief.set_cookie(name, &forged);
+        assert_eq!(thief.get("/secret").await.status, 401);
+    }
+    assert_eq!(probe.calls(), before, "no store call for a forged cookie");
+    assert_eq!(browser.get("/secret").await.status, 200);
+    assert_eq!(probe.calls(), before + 1, "one load for a genuine one");
+}
+
+#[actix_rt::test]
+async fn the_application_chooses_how_an_outage_is_answered() {
+    let probe = Probe::default();
+    let users = Store::new();
+    users.insert(TestUser::new("ada"));
+    let manager = builder()
+        .session_store(probe.clone())
+        .store_unavailable_handler(|_req, err| {
+            actix_web::HttpResponse::ServiceUnavailable().body(format!(
+                "maintenance: {}",
+                err.kind() == login_runtime::StoreErrorKind::Unavailable
+            ))
+        })
+        .build()
+        .unwrap();
+    let mut browser = client!(manager.clone(), users);
+    browser.get("/login/ada").await;
+    probe.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let resp = browser.get("/secret").await;
+    assert_eq!(
+        (resp.status.as_u16(), resp.body.as_str()),
+        (503, "maintenance: true")
+    );
+    let mut newcomer = client!(manager, users);
+    let resp = newcomer.get("/login/ada").await;
+    // The fixture's handler answers a refused login itself; the error says why.
+    assert!(
+        resp.body
+            .contains("the login could not be recorded: the session store is unavailable"),
+        "{}",
+        resp.body
+    );
+    assert!(
+        newcomer.cookie("session").is_none(),
+        "a failed login sets no cookie"
+    );
+    assert_eq!(
+        browser.get("/").await.status,
+        200,
+        "a route that never reads the login state"
+    );
+    probe.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        browser.get("/secret").await.status,
+        200,
+        "back as soon as the store answers"
+    );
+}
