@@ -142,27 +142,33 @@ where
 /// Instantiates each behaviour as one test per backend: `suite_all!` on every backend,
 /// `suite_server!` on the server-side ones. A backend that is not available (no
 /// `redis-server` outside CI) skips its tests with a message.
+macro_rules! on_server_stores {
+    ($group:ident, $behaviour:ident) => {
+        #[actix_rt::test]
+        async fn on_memory() {
+            $group::$behaviour(Backend::memory().unwrap()).await;
+        }
+
+        #[actix_rt::test]
+        async fn on_redis() {
+            if let Some(backend) = Backend::redis() {
+                $group::$behaviour(backend).await;
+            }
+        }
+    };
+}
+
 macro_rules! suite_all {
     ($group:ident: $($behaviour:ident),* $(,)?) => {
         $(
             mod $behaviour {
                 use super::*;
 
+                on_server_stores!($group, $behaviour);
+
                 #[actix_rt::test]
                 async fn on_cookie() {
                     $group::$behaviour(Backend::cookie().unwrap()).await;
-                }
-
-                #[actix_rt::test]
-                async fn on_memory() {
-                    $group::$behaviour(Backend::memory().unwrap()).await;
-                }
-
-                #[actix_rt::test]
-                async fn on_redis() {
-                    if let Some(backend) = Backend::redis() {
-                        $group::$behaviour(backend).await;
-                    }
                 }
             }
         )*
@@ -175,17 +181,7 @@ macro_rules! suite_server {
             mod $behaviour {
                 use super::*;
 
-                #[actix_rt::test]
-                async fn on_memory() {
-                    $group::$behaviour(Backend::memory().unwrap()).await;
-                }
-
-                #[actix_rt::test]
-                async fn on_redis() {
-                    if let Some(backend) = Backend::redis() {
-                        $group::$behaviour(backend).await;
-                    }
-                }
+                on_server_stores!($group, $behaviour);
             }
         )*
     };
