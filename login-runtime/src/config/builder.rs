@@ -737,7 +737,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// Keeps logins in a server-side store instead of the stateless signed cookie: the
     /// `session` cookie then holds only a signed random id, logins can be listed and revoked
     /// ([`LoginSession::live_sessions`](crate::LoginSession::live_sessions),
-    /// [`LoginManager::sessions`](crate::LoginManager::sessions)), and a logout ends the login
+    /// [`LoginManager::log_out_everywhere`](crate::LoginManager::log_out_everywhere)), and a logout ends the login
     /// on the server. See [`SessionStore`] for the backends.
     ///
     /// ```

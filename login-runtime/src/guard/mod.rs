@@ -3,7 +3,7 @@
 //! The macros add one parameter to the handler, `_: Guard<Rule>`, where `Rule` names the route's
 //! options (`rule.rs`). `Guard` is an extractor: it runs before the handler body and refuses the
 //! request with the manager's unauthorized or needs-refresh answer. It never names the user
-//! type; it reaches the request's login context through a type-erased handle ([`GuardHandle`]),
+//! type; it reaches the request's login context through a type-erased handle (`GuardHandle`),
 //! which the context implements.
 
 mod rule;

@@ -23,7 +23,7 @@ use crate::guard::Flavour;
 ///     .service(web::scope("/api").wrap(LoginScope::new().json()));
 /// ```
 ///
-/// Like [`LoginManager`], it is `Send` and cheap to clone, so it can be built once, before
+/// Like [`LoginManager`](crate::LoginManager), it is `Send` and cheap to clone, so it can be built once, before
 /// `HttpServer::new`, and cloned into each worker.
 #[derive(Clone, Debug, Default)]
 pub struct LoginScope {
