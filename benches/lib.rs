@@ -14,6 +14,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::test::TestRequest;
 use actix_web::{HttpResponse, get, web};
+use login_runtime::store::SessionStore;
 use login_runtime::{
     CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, login_required, user_loader,
 };
@@ -78,6 +79,17 @@ async fn load_user(id: String) -> Option<User> {
 pub fn manager() -> LoginManager<User> {
     LoginManager::<User>::builder(SECRET)
         .secure_cookies(false)
+        .build()
+        .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
+}
+
+/// The benchmark manager with a server-side session store: the same settings as [`manager`],
+/// but the `session` cookie holds a signed random id and the login lives in `store`, so a
+/// guarded request costs one store `load` (and, in steady state, no write).
+pub fn store_manager(store: impl SessionStore) -> LoginManager<User> {
+    LoginManager::<User>::builder(SECRET)
+        .secure_cookies(false)
+        .session_store(store)
         .build()
         .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
 }

@@ -19,7 +19,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{App, test};
-use login_benches::{BENCH_USER, cookie_header, find_user, log_in, manager, request, routes};
+use login_benches::{BENCH_USER, cookie_header, find_user, log_in, manager, request, routes, store_manager};
+use login_runtime::store::MemoryStore;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -71,7 +72,13 @@ fn main() {
         App::new().wrap(manager.clone()).configure(routes),
     ));
     let peer_app = sys.block_on(test::init_service(peer::app()));
+    let memory_app = sys.block_on(test::init_service(
+        App::new()
+            .wrap(store_manager(MemoryStore::new()))
+            .configure(routes),
+    ));
     let ours = cookie_header(&sys.block_on(log_in(&login_app, false)));
+    let memory = cookie_header(&sys.block_on(log_in(&memory_app, false)));
     let theirs = cookie_header(&sys.block_on(log_in(&peer_app, false)));
 
     let mut rows: Vec<(&str, Vec<(f64, f64)>)> = vec![
@@ -98,6 +105,10 @@ fn main() {
         (
             "actix-identity, /guarded",
             route(&sys, &peer_app, "/guarded", Some(&theirs)),
+        ),
+        (
+            "login-runtime, /guarded, MemoryStore",
+            route(&sys, &memory_app, "/guarded", Some(&memory)),
         ),
     ];
 
@@ -138,7 +149,7 @@ fn main() {
     for (i, (name, counts)) in rows.iter().enumerate() {
         let (small, bytes) = counts[0];
         let (large, _) = counts[1];
-        let delta = if i < 6 {
+        let delta = if i < 7 {
             format!("{:+.2}", small - base)
         } else {
             "-".to_owned()

@@ -2,6 +2,9 @@
 //! back to back, and the figure is the median over the rounds. On a shared machine, background
 //! load then hits every case alike, so the ratios hold even when the absolute times drift.
 //!
+//! The `guarded, MemoryStore` row is the same guarded route with login-runtime's server-side
+//! `MemoryStore`: the cookie holds a signed id, and the request costs one store `load`.
+//!
 //! Run: `cargo bench -p login-benches --bench interleaved`
 
 #![allow(clippy::panic, missing_docs)]
@@ -16,7 +19,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderValue;
 use actix_web::{App, test};
-use login_benches::{SECRET, User, cookie_header, log_in, manager, request, routes};
+use login_benches::{SECRET, User, cookie_header, log_in, manager, request, routes, store_manager};
+use login_runtime::store::MemoryStore;
 use login_runtime::{LoginManager, SessionProtection};
 
 const ROUNDS: usize = 41;
@@ -54,7 +58,13 @@ fn main() {
         .unwrap_or_else(|e| panic!("{e}"));
     let off_app = sys.block_on(test::init_service(App::new().wrap(unprotected).configure(routes)));
     let peer_app = sys.block_on(test::init_service(peer::app()));
+    let memory_app = sys.block_on(test::init_service(
+        App::new()
+            .wrap(store_manager(MemoryStore::new()))
+            .configure(routes),
+    ));
     let ours = cookie_header(&sys.block_on(log_in(&login_app, false)));
+    let memory = cookie_header(&sys.block_on(log_in(&memory_app, false)));
     let off = cookie_header(&sys.block_on(log_in(&off_app, false)));
     let theirs = cookie_header(&sys.block_on(log_in(&peer_app, false)));
 
@@ -64,9 +74,10 @@ fn main() {
         "guarded",
         "guarded, protection off",
         "actix-identity",
+        "guarded, MemoryStore",
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); names.len()];
-    let mut ratios: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); 1];
+    let mut ratios: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(ROUNDS)).collect();
     for round in 0..=ROUNDS {
         let t = [
             batch(&sys, &bare_app, "/bare", &ours),
@@ -74,6 +85,7 @@ fn main() {
             batch(&sys, &login_app, "/guarded", &ours),
             batch(&sys, &off_app, "/guarded", &off),
             batch(&sys, &peer_app, "/guarded", &theirs),
+            batch(&sys, &memory_app, "/guarded", &memory),
         ];
         if round == 0 {
             continue; // warm-up
@@ -81,8 +93,10 @@ fn main() {
         for (i, v) in t.iter().enumerate() {
             times[i].push(*v);
         }
-        ratios[0].0.push(t[2] / t[0]);
-        ratios[0].1.push(t[2] / t[4]);
+        ratios[0].push(t[2] / t[0]);
+        ratios[1].push(t[2] / t[4]);
+        ratios[2].push(t[5] / t[2]);
+        ratios[3].push(t[5] / t[4]);
     }
     println!("interleaved: {ROUNDS} rounds x {BATCH} requests per case; median ns per request");
     let bare = median(times[0].clone());
@@ -90,13 +104,14 @@ fn main() {
         let m = median(t.clone());
         println!("{name:<26} {m:>8.0} ns   x{:.2} of bare", m / bare);
     }
-    let (vs_bare, vs_peer) = ratios.swap_remove(0);
-    println!(
-        "median per-round ratio guarded / bare:           {:.2}",
-        median(vs_bare)
-    );
-    println!(
-        "median per-round ratio guarded / actix-identity: {:.2}",
-        median(vs_peer)
-    );
+    let labels = [
+        "guarded / bare",
+        "guarded / actix-identity",
+        "guarded, MemoryStore / guarded",
+        "guarded, MemoryStore / actix-identity",
+    ];
+    for (label, r) in labels.iter().zip(ratios) {
+        let label = format!("median per-round ratio {label}:");
+        println!("{label:<62} {:.2}", median(r));
+    }
 }
