@@ -61,11 +61,11 @@ impl<U: UserLoader> LoginContext<U> {
                         tracing::warn!(target: "login_runtime", error = %err, "the login replaced by a new one could not be ended on the server; it expires on its own");
                     }
                 }
-                server_login = Some(ServerLogin {
+                server_login = Some(Box::new(ServerLogin {
                     login_id: login.login_id,
                     record,
                     new_secret: Some(login.secret),
-                });
+                }));
                 match validator {
                     Some(validator) => RememberOp::SetServer {
                         login_id: login.login_id,

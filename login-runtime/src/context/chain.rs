@@ -31,7 +31,8 @@ impl<U: UserLoader> LoginContext<U> {
         self.config.emit(req, LoginEvent::Accessed);
         let server = self.config.server.is_some();
         if server {
-            self.open_server_session(incoming).await?;
+            // Boxed, so the cookie path's future does not carry the store steps' state.
+            Box::pin(self.open_server_session(incoming)).await?;
             if self.decided() {
                 return Ok(());
             }
@@ -39,7 +40,7 @@ impl<U: UserLoader> LoginContext<U> {
         self.apply_session_protection(req, incoming);
         self.apply_timeouts();
         if server {
-            self.record_policy_changes(incoming).await?;
+            Box::pin(self.record_policy_changes(incoming)).await?;
             if self.decided() {
                 return Ok(());
             }
@@ -75,7 +76,9 @@ impl<U: UserLoader> LoginContext<U> {
                 // (Flask-Login keeps the stale id and re-queries it forever, #363).
                 _ => {
                     self.clear_login(incoming);
-                    self.end_server_login().await?;
+                    if server {
+                        Box::pin(self.end_server_login()).await?;
+                    }
                 }
             }
         }
@@ -85,7 +88,7 @@ impl<U: UserLoader> LoginContext<U> {
         if user.is_none() && remember_allowed {
             let restored = match (&incoming.remember, incoming.remember_ref) {
                 (Some(token), _) => self.restore_stateless(req, token).await?,
-                (None, Some(login)) => self.restore_server(req, login).await?,
+                (None, Some(login)) => Box::pin(self.restore_server(req, login)).await?,
                 (None, None) => None,
             };
             if self.decided() {

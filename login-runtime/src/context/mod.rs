@@ -85,7 +85,8 @@ struct State<U> {
     /// `None` until loaded; then the user, if any.
     user: Option<Option<Rc<U>>>,
     source: Source,
-    server: Option<ServerLogin>,
+    /// Boxed: the cookie store never fills it, and a request's context stays small.
+    server: Option<Box<ServerLogin>>,
 }
 
 /// Options of one `login_user` call.

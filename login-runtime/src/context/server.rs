@@ -45,11 +45,11 @@ impl<U: UserLoader> LoginContext<U> {
         match record {
             Some(record) if record.session_is(&session.secret) => {
                 state.session = Some(record.state.clone());
-                state.server = Some(ServerLogin {
+                state.server = Some(Box::new(ServerLogin {
                     login_id: session.login_id,
                     record,
                     new_secret: None,
-                });
+                }));
             }
             _ => {
                 state.session = None;
@@ -159,11 +159,11 @@ impl<U: UserLoader> LoginContext<U> {
         let mut state = self.state.borrow_mut();
         state.session = Some(session);
         state.session_dirty = true;
-        state.server = Some(ServerLogin {
+        state.server = Some(Box::new(ServerLogin {
             login_id: token.login_id,
             record,
             new_secret: Some(secret),
-        });
+        }));
         Ok(Some(user))
     }
 
