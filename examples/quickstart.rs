@@ -601,14 +601,8 @@ async fn revoke_sessions(form: web::Form<RevokeForm>, session: LoginSession<User
 /// state answer 503 until then).
 fn redis_unreachable(url: &str) -> Option<String> {
     use std::net::ToSocketAddrs as _;
-    let rest = url.strip_prefix("redis://")?;
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let address = if host_port.contains(':') {
-        host_port.to_owned()
-    } else {
-        format!("{host_port}:6379")
-    };
+    let store = RedisStore::new(url).ok()?;
+    let address = store.address();
     let reachable = address
         .to_socket_addrs()
         .ok()

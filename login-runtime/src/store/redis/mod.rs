@@ -220,6 +220,20 @@ impl RedisStore {
         })
     }
 
+    /// The server's address as the URL names it (`host:port`, or a socket path), never with
+    /// the password: for start-up checks and messages.
+    ///
+    /// ```
+    /// use login_runtime::store::RedisStore;
+    ///
+    /// let store = RedisStore::new("redis://:secret@127.0.0.1:6390/2")?;
+    /// assert_eq!(store.address(), "127.0.0.1:6390");
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
     /// Puts every key this store writes under `prefix` instead of `login:`: to share one Redis
     /// database between applications, or to keep two login managers apart.
     ///
