@@ -9,6 +9,7 @@ use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, ItemFn};
 
 use crate::args::{FreshOnly, Seconds, Switch, View, key};
+use crate::authorize::{Authorization, Check, Permission, UserType, authorize_impl, user_of_handler};
 use crate::paths::private;
 use crate::signature::{check_async_free_fn, expand_fn};
 
@@ -42,6 +43,12 @@ struct LoginArgs {
     _refresh_view: Option<FreshOnly>,
     #[darling(default, rename = "max_age")]
     _max_age: Option<FreshOnly>,
+    #[darling(default)]
+    permission: Option<Permission>,
+    #[darling(default)]
+    check: Option<Check>,
+    #[darling(default)]
+    user: Option<UserType>,
 }
 
 /// `#[fresh_login_required(...)]` options.
@@ -57,6 +64,12 @@ struct FreshArgs {
     html: Switch,
     #[darling(default)]
     max_age: Option<Seconds>,
+    #[darling(default)]
+    permission: Option<Permission>,
+    #[darling(default)]
+    check: Option<Check>,
+    #[darling(default)]
+    user: Option<UserType>,
 }
 
 /// The validated options of one guarded route.
@@ -67,6 +80,9 @@ struct Model {
     json: Switch,
     html: Switch,
     max_age: Option<Seconds>,
+    permission: Option<Permission>,
+    check: Option<Check>,
+    user: Option<UserType>,
 }
 
 impl Model {
@@ -84,11 +100,15 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         let mut acc = darling::Error::accumulator();
         let model = parse_args(kind, args, &mut acc);
         validate(kind, &model, f, &mut acc);
+        let authorization = authorization(&model, f, &mut acc);
         acc.finish()?;
-        let (rule_ty, rule_item) = rule(kind, &model, f);
+        let (rule_ty, rule_item) = rule(kind, &model, authorization.as_ref(), f);
         let pv = private();
         let mut f = f.clone();
-        let guard: FnArg = syn::parse_quote!(_: #pv::Guard<#rule_ty>);
+        let guard: FnArg = match authorization {
+            Some(_) => syn::parse_quote!(_: #pv::Authorized<#rule_ty>),
+            None => syn::parse_quote!(_: #pv::Guard<#rule_ty>),
+        };
         f.sig.inputs.insert(0, guard);
         // The inserted guard is a parameter the user never wrote: do not let it tip a handler
         // with 7 parameters over clippy's `too_many_arguments` threshold.
@@ -135,6 +155,9 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
                 login_view: a.login_view,
                 json: a.json,
                 html: a.html,
+                permission: a.permission,
+                check: a.check,
+                user: a.user,
                 ..Model::default()
             })
             .unwrap_or_default(),
@@ -146,6 +169,9 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
                 json: a.json,
                 html: a.html,
                 max_age: a.max_age,
+                permission: a.permission,
+                check: a.check,
+                user: a.user,
             })
             .unwrap_or_default(),
     }
@@ -191,8 +217,17 @@ fn check_one_guard(kind: Kind, f: &ItemFn, acc: &mut darling::error::Accumulator
 /// The options each guard takes, as written.
 fn known_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Login => &["login_view", "json", "html"],
-        Kind::Fresh => &["login_view", "refresh_view", "max_age", "json", "html"],
+        Kind::Login => &["login_view", "json", "html", "permission", "check", "user"],
+        Kind::Fresh => &[
+            "login_view",
+            "refresh_view",
+            "max_age",
+            "json",
+            "html",
+            "permission",
+            "check",
+            "user",
+        ],
     }
 }
 
@@ -236,6 +271,9 @@ fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accu
                 "login_view" => "`login_view = \"/login\"`".to_owned(),
                 "refresh_view" => "`refresh_view = \"/reauth\"`".to_owned(),
                 "max_age" => "`max_age = \"15m\"`".to_owned(),
+                "permission" => "`permission = Perm::Admin`".to_owned(),
+                "check" => "`check = path::to::fn`".to_owned(),
+                "user" => "`user = User`".to_owned(),
                 other => format!("`{other}`"),
             })
             .collect::<Vec<_>>();
@@ -273,11 +311,53 @@ fn similar(known: &str, key: &str) -> bool {
     row[b.len()] <= 2
 }
 
-/// The rule type named in `Guard<...>`, and the hidden item that defines it when the route has
-/// options.
-fn rule(kind: Kind, model: &Model, f: &ItemFn) -> (TokenStream, TokenStream) {
+/// The route's authorization, when it names a permission or a check: the user type is the
+/// `user = ..` option, else the handler's `CurrentUser<User>` parameter's.
+fn authorization(model: &Model, f: &ItemFn, acc: &mut darling::error::Accumulator) -> Option<Authorization> {
+    if model.permission.is_none() && model.check.is_none() {
+        if let Some(UserType(ty)) = &model.user {
+            acc.push(
+                darling::Error::custom("`user` names whose permissions are checked, and this route checks none: remove `user = ..`, or add `permission = ..` or `check = ..`")
+                    .with_span(ty),
+            );
+        }
+        return None;
+    }
+    let user = match (&model.user, user_of_handler(f)) {
+        (Some(UserType(ty)), _) => ty.clone(),
+        (None, Some(ty)) => ty,
+        (None, None) => {
+            let what = if model.permission.is_some() {
+                "permission"
+            } else {
+                "check"
+            };
+            acc.push(
+                darling::Error::custom(format!(
+                    "`{what}` needs the user type: write `user = User` in the options, or take `user: CurrentUser<User>` in the handler"
+                ))
+                .with_span(&f.sig.ident),
+            );
+            return None;
+        }
+    };
+    Some(Authorization {
+        user,
+        permission: model.permission.clone(),
+        check: model.check.clone(),
+    })
+}
+
+/// The rule type named in `Guard<...>` or `Authorized<...>`, and the hidden item that defines
+/// it when the route has options.
+fn rule(
+    kind: Kind,
+    model: &Model,
+    authorization: Option<&Authorization>,
+    f: &ItemFn,
+) -> (TokenStream, TokenStream) {
     let pv = private();
-    if !model.has_options() {
+    if !model.has_options() && authorization.is_none() {
         let name = match kind {
             Kind::Login => quote!(#pv::LoginRequired),
             Kind::Fresh => quote!(#pv::FreshLoginRequired),
@@ -295,6 +375,13 @@ fn rule(kind: Kind, model: &Model, f: &ItemFn) -> (TokenStream, TokenStream) {
         impl #pv::RouteRule for #rule_name {
             const OPTIONS: #pv::RouteOptions = #options;
         }
+    };
+    let item = match authorization {
+        Some(auth) => {
+            let imp = authorize_impl(&rule_name, auth);
+            quote!(#item #imp)
+        }
+        None => item,
     };
     (quote!(#rule_name), item)
 }

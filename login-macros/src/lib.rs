@@ -6,10 +6,12 @@
 //! again, so one mistake gives one error.
 
 mod args;
+mod authorize;
 mod guard;
 mod loader;
 mod loader_fn;
 mod paths;
+mod permission_loader;
 mod request_loader;
 mod signature;
 mod user_mixin;
@@ -37,6 +39,13 @@ pub fn user_loader(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn request_loader(args: TokenStream, item: TokenStream) -> TokenStream {
     request_loader::expand(args.into(), item.into()).into()
+}
+
+/// Makes an `async fn(user: &User, extractors...) -> Permissions` the permission loader of
+/// `User`.
+#[proc_macro_attribute]
+pub fn permission_loader(args: TokenStream, item: TokenStream) -> TokenStream {
+    permission_loader::expand(args.into(), item.into()).into()
 }
 
 /// Refuses anonymous requests to an actix-web handler.

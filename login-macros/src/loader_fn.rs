@@ -21,6 +21,9 @@ pub(crate) enum Kind {
     User,
     /// `#[request_loader]`: extractors only.
     Request,
+    /// `#[permission_loader]`: the user by reference, then extractors (`permission_loader.rs`
+    /// checks its own shape and uses the extractor checks here).
+    Permission,
 }
 
 impl Kind {
@@ -29,6 +32,7 @@ impl Kind {
         match self {
             Kind::User => "user_loader",
             Kind::Request => "request_loader",
+            Kind::Permission => "permission_loader",
         }
     }
 
@@ -39,6 +43,7 @@ impl Kind {
             Kind::Request => {
                 "an `async fn` whose parameters are extractors (such as `req: HttpRequest`) and that returns `Option<User>`"
             }
+            Kind::Permission => "an `async fn` that takes `&User` and returns the user's permissions",
         }
     }
 }
@@ -81,7 +86,7 @@ fn check<'a>(kind: Kind, args: &TokenStream, f: &'a ItemFn) -> darling::Result<L
             Some((id, extractors)) => (Some(*id), extractors),
             None => (None, &[][..]),
         },
-        Kind::Request => (None, &params[..]),
+        Kind::Request | Kind::Permission => (None, &params[..]),
     };
     if kind == Kind::User {
         check_id(&mut acc, f, id);
@@ -128,7 +133,7 @@ pub(crate) fn load_body(name: &Ident, id: Option<TokenStream>, extractors: &[&Ty
 }
 
 /// Rejects arguments: neither loader macro takes any.
-fn no_args(acc: &mut Accumulator, macro_name: &str, args: &TokenStream) {
+pub(crate) fn no_args(acc: &mut Accumulator, macro_name: &str, args: &TokenStream) {
     if !args.is_empty() {
         acc.push(
             darling::Error::custom(format!(
@@ -140,7 +145,7 @@ fn no_args(acc: &mut Accumulator, macro_name: &str, args: &TokenStream) {
 }
 
 /// Loaders are called by the runtime with concrete types, so they cannot be generic.
-fn check_not_generic(acc: &mut Accumulator, macro_name: &str, f: &ItemFn) {
+pub(crate) fn check_not_generic(acc: &mut Accumulator, macro_name: &str, f: &ItemFn) {
     let generics = &f.sig.generics;
     if !generics.params.is_empty() {
         acc.push(
@@ -214,7 +219,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 /// The success type of `Result<T, E>`, or of a one-argument alias such as `io::Result<T>`.
-fn result_ok(ty: &Type) -> Option<&Type> {
+pub(crate) fn result_ok(ty: &Type) -> Option<&Type> {
     match generic_args(ty, "Result")?.as_slice() {
         [ok, _] | [ok] => Some(ok),
         _ => None,
@@ -222,7 +227,7 @@ fn result_ok(ty: &Type) -> Option<&Type> {
 }
 
 /// The parameter types of `f`, in order (receivers skipped).
-fn param_types(f: &ItemFn) -> Vec<&Type> {
+pub(crate) fn param_types(f: &ItemFn) -> Vec<&Type> {
     f.sig
         .inputs
         .iter()
@@ -265,7 +270,7 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
 }
 
 /// Extractor parameters are taken by value (`req: HttpRequest`), never by reference.
-fn check_extractors_by_value(acc: &mut Accumulator, types: &[&Type]) {
+pub(crate) fn check_extractors_by_value(acc: &mut Accumulator, types: &[&Type]) {
     for ty in types {
         if let Type::Reference(r) = ty {
             let inner = tidy(&r.elem);
@@ -286,7 +291,7 @@ const BODY_EXTRACTORS: [&str; 5] = ["String", "Bytes", "Json", "Form", "Payload"
 /// Rejects body extractors among a loader's extractor parameters. A `String` is the body too,
 /// which matters most in a `#[request_loader]`: written as if it were an id, it would log every
 /// request in as the user `""`.
-fn check_no_body_extractors(acc: &mut Accumulator, kind: Kind, types: &[&Type]) {
+pub(crate) fn check_no_body_extractors(acc: &mut Accumulator, kind: Kind, types: &[&Type]) {
     for ty in types {
         let Type::Path(p) = ty else { continue };
         let Some(last) = p.path.segments.last() else {

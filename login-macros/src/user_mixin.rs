@@ -23,6 +23,8 @@ struct UserField {
     active: Switch,
     #[darling(default)]
     auth_hash: Switch,
+    #[darling(default)]
+    permissions: Switch,
     /// Flask-Login's spelling, refused with the fix (the key is `active`).
     #[darling(default)]
     is_active: Switch,
@@ -33,6 +35,7 @@ struct Model<'a> {
     id: &'a UserField,
     active: Option<&'a UserField>,
     auth_hash: Option<&'a UserField>,
+    permissions: Option<&'a UserField>,
 }
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
@@ -88,7 +91,7 @@ fn parse(derive: &DeriveInput) -> darling::Result<Vec<UserField>> {
     for attr in derive.attrs.iter().filter(|a| a.path().is_ident("user")) {
         acc.push(
             darling::Error::custom(
-                "`#[user(...)]` goes on a field, not on the struct: put `#[user(id)]`, `#[user(active)]` or `#[user(auth_hash)]` on the field it describes",
+                "`#[user(...)]` goes on a field, not on the struct: put `#[user(id)]`, `#[user(active)]`, `#[user(auth_hash)]` or `#[user(permissions)]` on the field it describes",
             )
             .with_span(attr),
         );
@@ -139,6 +142,7 @@ fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<
         })
     });
     let auth_hash = single("auth_hash", |f| &f.auth_hash);
+    let permissions = single("permissions", |f| &f.permissions);
     let id = explicit_id.or_else(|| {
         fields
             .iter()
@@ -184,6 +188,7 @@ fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<
             id,
             active,
             auth_hash,
+            permissions,
         }),
         None => Err(darling::Error::custom("no id field").with_span(name)),
     }
@@ -240,8 +245,10 @@ fn impl_user_mixin(derive: &DeriveInput, model: &Model<'_>) -> TokenStream {
             }
         }
     });
+    let permissions = model.permissions.map(|f| own_permissions(derive, f));
     quote! {
         #id_check
+        #permissions
 
         #[automatically_derived]
         #[allow(unused_qualifications, unused_lifetimes)]
@@ -252,6 +259,36 @@ fn impl_user_mixin(derive: &DeriveInput, model: &Model<'_>) -> TokenStream {
             }
             #active
             #auth_hash
+        }
+    }
+}
+
+/// For a field marked `#[user(permissions)]`: the user is its own permission loader, and the
+/// loaded permissions are the loaded user itself (`OwnPermissions`), so nothing is copied.
+fn own_permissions(derive: &DeriveInput, field: &UserField) -> TokenStream {
+    let rt = runtime();
+    let pv = private();
+    let ident = &derive.ident;
+    let (impl_generics, ty_generics, where_clause) = derive.generics.split_for_impl();
+    let name = &field.ident;
+    let ty = &field.ty;
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::PermissionField for #ident #ty_generics #where_clause {
+            type Field = #ty;
+            fn permission_field(&self) -> &#ty {
+                &self.#name
+            }
+        }
+        #[automatically_derived]
+        impl #impl_generics #rt::PermissionLoader for #ident #ty_generics #where_clause {
+            type Permissions = #rt::OwnPermissions<Self>;
+            fn load_permissions(
+                __user: #pv::Rc<Self>,
+                _: #pv::HttpRequest,
+            ) -> #rt::LocalBoxFuture<'static, #pv::Result<#rt::OwnPermissions<Self>, #rt::LoaderError>> {
+                #pv::Box::pin(#pv::ready(#pv::Ok(#rt::OwnPermissions(__user))))
+            }
         }
     }
 }

@@ -238,6 +238,24 @@ pub(crate) fn plain(status: StatusCode, text: &str) -> HttpResponse {
 }
 
 /// The error returned when a login extractor or guard runs without the middleware.
+/// The answer when a route names a user type that the request's login manager does not
+/// manage (a configuration mistake, found on the first request to the route).
+pub(crate) fn wrong_user_type<U>(what: &str) -> Error {
+    let message = format!(
+        "{what} checks the permissions of `{}`, but the login middleware of this request manages another user type: name the manager's user type (`user = ..` in the macro, or `CurrentUser<..>`)",
+        std::any::type_name::<U>()
+    );
+    tracing::error!(target: "login_runtime", "{message}");
+    actix_web::error::InternalError::from_response(
+        "wrong user type",
+        plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("500 Internal Server Error: {message}"),
+        ),
+    )
+    .into()
+}
+
 pub(crate) fn missing_middleware(what: &str) -> Error {
     let message = format!(
         "{what} needs the login middleware for its user type: register it with `App::new().wrap(LoginManager::<User>::builder(key).build()?)`, with the same user type as the extractor"

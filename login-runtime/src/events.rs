@@ -43,6 +43,9 @@ pub enum LoginEvent<'a, U> {
     Accessed,
     /// Session protection saw a different client fingerprint (`session_protected`).
     SessionProtected,
+    /// A logged-in user lacked a route's permission or failed its check (no Flask-Login
+    /// signal: Flask-Principal's `PermissionDenied`). The user stays logged in.
+    Forbidden(&'a U),
 }
 
 pub(crate) type EventHook<U> = Arc<dyn Fn(&HttpRequest, &LoginEvent<'_, U>) + Send + Sync>;
@@ -65,5 +68,6 @@ pub(crate) fn trace<U: UserMixin>(event: &LoginEvent<'_, U>) {
         LoginEvent::NeedsRefresh => debug!(target: "login_runtime", "needs refresh"),
         LoginEvent::Accessed => tracing::trace!(target: "login_runtime", "login state accessed"),
         LoginEvent::SessionProtected => info!(target: "login_runtime", "session protection triggered"),
+        LoginEvent::Forbidden(u) => info!(target: "login_runtime", user = %u.get_id(), "forbidden"),
     }
 }

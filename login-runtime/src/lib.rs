@@ -51,6 +51,7 @@ pub mod guard;
 mod loader;
 mod messages;
 mod middleware;
+mod permission;
 mod policy;
 mod redirect;
 mod refusal;
@@ -68,10 +69,17 @@ pub mod __private;
 pub use config::{CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtection, parse_duration};
 pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
-pub use extract::{CurrentUser, CurrentUserFuture, LoginSession, LoginUser, MaybeUser, MaybeUserFuture};
+pub use extract::{
+    Authorized, CurrentUser, CurrentUserFuture, LoginSession, LoginUser, MaybeUser, MaybeUserFuture,
+    Permissions,
+};
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};
 pub use messages::{LOGIN_MESSAGE, LoginMessage, MessageKind, REFRESH_MESSAGE};
 pub use middleware::{LoginFuture, LoginManager, LoginMiddleware, LoginScope, LoginScopeMiddleware};
+pub use permission::{
+    AsyncCheck, OwnPermissions, PermissionField, PermissionLoader, PermissionSet, SyncCheck, UserCheck,
+    permissions_of,
+};
 pub use redirect::{is_safe_next, login_url, make_next_param};
 pub use refusal::Refusal;
 pub use sessions::{InvalidSessionHandle, LiveSession, SessionHandle};
@@ -86,6 +94,9 @@ pub use login_macros::fresh_login_required;
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/macros/login_required.md")]
 pub use login_macros::login_required;
+#[cfg(feature = "macros")]
+#[doc = include_str!("../docs/macros/permission_loader.md")]
+pub use login_macros::permission_loader;
 #[cfg(feature = "macros")]
 #[doc = include_str!("../docs/macros/request_loader.md")]
 pub use login_macros::request_loader;

@@ -1,13 +1,30 @@
 //! Items the macros' generated code uses. Not public API: may change in any release.
 
+pub use crate::extract::Authorized;
+pub use crate::guard::AuthorizeRule;
 pub use crate::guard::{Flavour, FreshLoginRequired, Guard, LoginRequired, RouteOptions, RouteRule};
 pub use crate::loader::IntoLoadResult;
+pub use crate::permission::{IntoPermissions, PermissionSet, UserCheck, permissions_of};
 pub use actix_web::dev::Payload;
 pub use actix_web::{FromRequest, HttpRequest};
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::boxed::Box;
+pub use std::future::{Future, ready};
+pub use std::rc::Rc;
 pub use std::string::String;
+
+/// Whether `set` holds `permission`: what a route's `permission = ..` expands to, spanned at the
+/// permission so a wrong type is reported there.
+pub fn has_permission<S: PermissionSet<P> + ?Sized, P: ?Sized>(set: &S, permission: &P) -> bool {
+    set.has_permission(permission)
+}
+
+/// Runs a route's `check = ..` function, spanned at the path so a wrong signature is reported
+/// there.
+pub fn run_check<'a, U, M, F: UserCheck<U, M>>(check: &'a F, user: &'a U) -> impl Future<Output = bool> + 'a {
+    check.run_check(user)
+}
 
 /// A loader parameter: any actix-web extractor (`HttpRequest`, `web::Data<T>`, ...).
 #[diagnostic::on_unimplemented(

@@ -53,6 +53,7 @@ mod guard_macros;
 mod login_scope;
 mod login_url;
 mod open_redirect;
+mod permissions;
 mod refusals;
 mod session_next;
 

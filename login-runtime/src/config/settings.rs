@@ -157,6 +157,7 @@ pub(crate) struct Messages {
 pub(crate) struct Answers {
     pub(crate) unauthorized: Option<Handler>,
     pub(crate) needs_refresh: Option<Handler>,
+    pub(crate) forbidden: Option<Handler>,
     pub(crate) store_unavailable: Option<StoreErrorHandler>,
     pub(crate) exempt_methods: Vec<Method>,
     pub(crate) www_authenticate: String,
@@ -228,6 +229,7 @@ impl<U: UserLoader> Settings<U> {
             answers: Answers {
                 unauthorized: None,
                 needs_refresh: None,
+                forbidden: None,
                 store_unavailable: None,
                 exempt_methods: vec![Method::OPTIONS],
                 www_authenticate: "Session".to_owned(),

@@ -1,6 +1,7 @@
 //! Extractors: [`CurrentUser`] and [`MaybeUser`] here, [`LoginSession`] (and the
 //! [`LoginUser`] builder) in `login_session.rs`.
 
+mod authorized;
 mod login_session;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use crate::loader::{LocalBoxFuture, UserLoader};
 use crate::refusal::Refusal;
 use crate::user::AnonymousUser;
 
+pub use authorized::{Authorized, Permissions};
 pub use login_session::{LoginSession, LoginUser};
 
 /// The request's login context for user type `U`, or the "middleware missing" error.

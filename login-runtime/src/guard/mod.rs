@@ -6,6 +6,7 @@
 //! type; it reaches the request's login context through a type-erased handle (`GuardHandle`),
 //! which the context implements.
 
+mod authorize;
 mod rule;
 
 use std::future::Future;
@@ -20,6 +21,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use crate::error::missing_middleware;
 use crate::loader::LocalBoxFuture;
 
+pub use authorize::AuthorizeRule;
 pub use rule::{Flavour, FreshLoginRequired, LoginRequired, RouteOptions, RouteRule};
 
 /// The type-erased face of a request's login context, for guards that do not name the user

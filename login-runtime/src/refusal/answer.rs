@@ -50,6 +50,9 @@ fn view<U: UserLoader>(
             scope.map(|s| &s.refresh_view),
             &config.redirects.refresh_view,
         ),
+        // A logged-in user without the permission is never sent to the login view: logging
+        // in again would not help, and the login view would send them back (a loop).
+        Refusal::Forbidden => return None,
     };
     if let Some(view) = route {
         return Some(view.to_owned());
@@ -81,10 +84,13 @@ fn answer<U: UserLoader>(
     opts: &RouteOptions,
     keep_next: impl FnOnce(String),
 ) -> HttpResponse {
-    config.emit(req, refusal.event());
+    if let Some(event) = refusal.event() {
+        config.emit(req, event);
+    }
     let handler = match refusal {
         Refusal::Unauthorized => &config.answers.unauthorized,
         Refusal::NeedsRefresh => &config.answers.needs_refresh,
+        Refusal::Forbidden => &config.answers.forbidden,
     };
     if let Some(handler) = handler {
         return handler(req, refusal);
@@ -93,18 +99,21 @@ fn answer<U: UserLoader>(
     let message = match refusal {
         Refusal::Unauthorized => &config.messages.login,
         Refusal::NeedsRefresh => &config.messages.refresh,
+        Refusal::Forbidden => &None,
     };
     if flavour(config, opts, scope.as_deref()) == Flavour::Json {
         let (error, default_message) = refusal.json_error();
         let text = message.as_ref().map_or(default_message, |m| m.0.as_str());
-        let mut response = json(StatusCode::UNAUTHORIZED, error, text);
-        if let Ok(value) = HeaderValue::from_str(&config.answers.www_authenticate) {
+        let mut response = json(refusal.status(), error, text);
+        if refusal.status() == StatusCode::UNAUTHORIZED
+            && let Ok(value) = HeaderValue::from_str(&config.answers.www_authenticate)
+        {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }
         return response;
     }
     let Some(view) = view(config, refusal, opts, scope.as_deref()) else {
-        return plain(StatusCode::UNAUTHORIZED, refusal.plain_text());
+        return plain(refusal.status(), refusal.plain_text());
     };
     let current = current_url(req);
     let location = if config.redirects.use_session_for_next {
@@ -133,9 +142,9 @@ fn answer<U: UserLoader>(
     let mut response = HttpResponse::Found()
         .insert_header((header::LOCATION, location))
         .finish();
-    if let Some((text, category)) = message {
+    if let (Some((text, category)), Some(kind)) = (message, refusal.message_kind()) {
         let message = LoginMessage::new(
-            refusal.message_kind(),
+            kind,
             localized(&config.messages.localize, text).into_owned(),
             category.clone(),
         );

@@ -4,6 +4,8 @@
 
 mod answer;
 
+use actix_web::http::StatusCode;
+
 use crate::events::LoginEvent;
 use crate::messages::MessageKind;
 use crate::user::UserMixin;
@@ -23,12 +25,14 @@ pub(crate) use answer::{refuse, store_unavailable};
 ///     match why {
 ///         Refusal::Unauthorized => HttpResponse::Unauthorized().body("Log in first."),
 ///         Refusal::NeedsRefresh => HttpResponse::Unauthorized().body("Enter your password again."),
+///         Refusal::Forbidden => HttpResponse::Forbidden().body("Ask an administrator for access."),
 ///         _ => HttpResponse::Unauthorized().finish(),
 ///     }
 /// }
 /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
 ///     .unauthorized_handler(refuse)
 ///     .needs_refresh_handler(refuse)
+///     .forbidden_handler(refuse)
 ///     .build()?;
 /// # Ok::<(), login_runtime::ConfigError>(())
 /// ```
@@ -39,6 +43,9 @@ pub enum Refusal {
     Unauthorized,
     /// Somebody is logged in, but not freshly enough (`needs_refresh`).
     NeedsRefresh,
+    /// Somebody is logged in, but lacks the route's permission or fails its check: a 403,
+    /// never a redirect to the login view (which would loop) and never a logout.
+    Forbidden,
 }
 
 impl Refusal {
@@ -47,14 +54,17 @@ impl Refusal {
         match self {
             Refusal::Unauthorized => "unauthorized",
             Refusal::NeedsRefresh => "needs refresh",
+            Refusal::Forbidden => "forbidden",
         }
     }
 
-    /// The event it fires.
-    pub(crate) fn event<U: UserMixin>(self) -> LoginEvent<'static, U> {
+    /// The event it fires without a user (a 403's event names the user and is fired where the
+    /// user is at hand, `guard/authorize.rs`).
+    pub(crate) fn event<U: UserMixin>(self) -> Option<LoginEvent<'static, U>> {
         match self {
-            Refusal::Unauthorized => LoginEvent::Unauthorized,
-            Refusal::NeedsRefresh => LoginEvent::NeedsRefresh,
+            Refusal::Unauthorized => Some(LoginEvent::Unauthorized),
+            Refusal::NeedsRefresh => Some(LoginEvent::NeedsRefresh),
+            Refusal::Forbidden => None,
         }
     }
 
@@ -63,6 +73,7 @@ impl Refusal {
         match self {
             Refusal::Unauthorized => ("unauthorized", "Authentication required."),
             Refusal::NeedsRefresh => ("needs_refresh", "Please reauthenticate."),
+            Refusal::Forbidden => ("forbidden", "You do not have permission to access this resource."),
         }
     }
 
@@ -71,13 +82,24 @@ impl Refusal {
         match self {
             Refusal::Unauthorized => "401 Unauthorized: log in to access this page.",
             Refusal::NeedsRefresh => "401 Unauthorized: log in again to access this page.",
+            Refusal::Forbidden => "403 Forbidden: you do not have permission to access this page.",
         }
     }
 
-    pub(crate) fn message_kind(self) -> MessageKind {
+    /// The status of the default answer.
+    pub(crate) fn status(self) -> StatusCode {
         match self {
-            Refusal::Unauthorized => MessageKind::Login,
-            Refusal::NeedsRefresh => MessageKind::Refresh,
+            Refusal::Unauthorized | Refusal::NeedsRefresh => StatusCode::UNAUTHORIZED,
+            Refusal::Forbidden => StatusCode::FORBIDDEN,
+        }
+    }
+
+    /// The kind of the flashed message of a redirect (a 403 flashes nothing).
+    pub(crate) fn message_kind(self) -> Option<MessageKind> {
+        match self {
+            Refusal::Unauthorized => Some(MessageKind::Login),
+            Refusal::NeedsRefresh => Some(MessageKind::Refresh),
+            Refusal::Forbidden => None,
         }
     }
 }
