@@ -18,9 +18,9 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use base64::Engine as _;
 use login_runtime::store::{MemoryStore, RedisStore, SessionStore};
 use login_runtime::{
-    CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, SessionHandle,
-    SessionProtection, StoreErrorKind, UserMixin, fresh_login_required, login_required, parse_duration,
-    request_loader, user_loader,
+    CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, Refusal,
+    SessionHandle, SessionProtection, StoreErrorKind, UserMixin, fresh_login_required, login_required,
+    parse_duration, request_loader, user_loader,
 };
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -37,15 +37,10 @@ pub struct User {
     /// Changing it ends every session and remember cookie of the user.
     #[user(auth_hash)]
     pub password: String,
-    /// What the user may do beyond logging in (`admin` opens `/admin`).
+    /// What the user may do beyond logging in (`admin` opens `/admin`), checked by
+    /// `#[login_required(permission = "admin")]`.
+    #[user(permissions)]
     pub permissions: &'static [&'static str],
-}
-
-impl User {
-    /// Whether the user holds `permission`.
-    pub fn can(&self, permission: &str) -> bool {
-        self.permissions.contains(&permission)
-    }
 }
 
 /// The three users of the contract.
@@ -247,6 +242,7 @@ fn configure(builder: LoginManagerBuilder<User>, settings: &Settings) -> Result<
         .secure_cookies(false)
         .request_loader(basic_auth)
         .www_authenticate(r#"Basic realm="quickstart""#)
+        .forbidden_handler(forbidden)
         .build()
         .map_err(|e| {
             if e.to_string().starts_with("the secret key") {
@@ -491,16 +487,26 @@ async fn api_me(user: CurrentUser<User>) -> HttpResponse {
     HttpResponse::Ok().json(Me { id: &user.id })
 }
 
-#[get("/admin")]
-#[login_required]
-async fn admin(user: CurrentUser<User>) -> HttpResponse {
-    if !user.can("admin") {
-        return html(
+/// The 403 of a logged-in user without the permission: JSON under `/api/`, an HTML page
+/// elsewhere. Never a redirect to the login page, and the user stays logged in.
+fn forbidden(req: &HttpRequest, _: Refusal) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        return json_error(
             actix_web::http::StatusCode::FORBIDDEN,
-            "Forbidden",
-            "<p>You do not have the <code>admin</code> permission.</p>",
+            "forbidden",
+            "This needs the admin permission.",
         );
     }
+    html(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "Forbidden",
+        "<p>You do not have the <code>admin</code> permission.</p>",
+    )
+}
+
+#[get("/admin")]
+#[login_required(permission = "admin")]
+async fn admin(user: CurrentUser<User>) -> HttpResponse {
     let body = format!("<p>Admin: {}</p>", escape(&user.id));
     html(actix_web::http::StatusCode::OK, "Admin", &body)
 }
@@ -511,15 +517,8 @@ fn json_error(status: actix_web::http::StatusCode, code: &str, message: &str) ->
 }
 
 #[get("/api/admin")]
-#[login_required(json)]
+#[login_required(json, permission = "admin")]
 async fn api_admin(user: CurrentUser<User>) -> HttpResponse {
-    if !user.can("admin") {
-        return json_error(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "This needs the admin permission.",
-        );
-    }
     HttpResponse::Ok().json(serde_json::json!({ "id": user.id, "admin": true }))
 }
 

@@ -86,6 +86,12 @@ impl PermissionSet<&str> for Vec<String> {
     }
 }
 
+impl<P: ?Sized, S: PermissionSet<P> + ?Sized> PermissionSet<P> for &S {
+    fn has_permission(&self, permission: &P) -> bool {
+        (**self).has_permission(permission)
+    }
+}
+
 impl<P: ?Sized, S: PermissionSet<P> + ?Sized> PermissionSet<P> for Rc<S> {
     fn has_permission(&self, permission: &P) -> bool {
         (**self).has_permission(permission)
