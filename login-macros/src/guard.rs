@@ -18,6 +18,8 @@ use crate::signature::{check_async_free_fn, expand_fn};
 pub(crate) enum Kind {
     Login,
     Fresh,
+    /// `#[anonymous_required]`: pages for logged-out visitors only.
+    Anonymous,
 }
 
 impl Kind {
@@ -25,8 +27,16 @@ impl Kind {
         match self {
             Kind::Login => "login_required",
             Kind::Fresh => "fresh_login_required",
+            Kind::Anonymous => "anonymous_required",
         }
     }
+}
+
+/// `#[anonymous_required(...)]` options.
+#[derive(FromMeta)]
+struct AnonymousArgs {
+    #[darling(default)]
+    redirect: Option<View>,
 }
 
 /// `#[login_required(...)]` options. `refresh_view` and `max_age` are accepted only to say
@@ -83,11 +93,13 @@ struct Model {
     permission: Option<Permission>,
     check: Option<Check>,
     user: Option<UserType>,
+    redirect: Option<View>,
 }
 
 impl Model {
     fn has_options(&self) -> bool {
-        self.login_view.is_some()
+        self.redirect.is_some()
+            || self.login_view.is_some()
             || self.refresh_view.is_some()
             || self.json.is_present()
             || self.html.is_present()
@@ -138,9 +150,11 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
         let view = match kind {
             Kind::Login => "login_view",
             Kind::Fresh => "refresh_view",
+            Kind::Anonymous => "redirect",
         };
         let fix = match literal {
             NestedMeta::Lit(syn::Lit::Str(s)) => format!("write `{view} = {}`", s.to_token_stream()),
+            _ if kind == Kind::Anonymous => format!("write `{view} = \"/\"`"),
             _ => format!("write `{view} = \"/login\"`, `json` or `html`"),
         };
         acc.push(
@@ -172,6 +186,14 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
                 permission: a.permission,
                 check: a.check,
                 user: a.user,
+                redirect: None,
+            })
+            .unwrap_or_default(),
+        Kind::Anonymous => acc
+            .handle(AnonymousArgs::from_list(&items))
+            .map(|a| Model {
+                redirect: a.redirect,
+                ..Model::default()
             })
             .unwrap_or_default(),
     }
@@ -203,10 +225,22 @@ fn validate(kind: Kind, model: &Model, f: &ItemFn, acc: &mut darling::error::Acc
 fn check_one_guard(kind: Kind, f: &ItemFn, acc: &mut darling::error::Accumulator) {
     let name = kind.name();
     for attr in &f.attrs {
-        if attr.path().segments.last().is_some_and(|s| s.ident == name) {
+        let Some(other) = attr.path().segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        if other == name {
             acc.push(
                 darling::Error::custom(format!(
                     "`#[{name}]` is written twice on this handler: remove one"
+                ))
+                .with_span(attr),
+            );
+        } else if (kind == Kind::Anonymous && (other == "login_required" || other == "fresh_login_required"))
+            || (kind != Kind::Anonymous && other == "anonymous_required")
+        {
+            acc.push(
+                darling::Error::custom(format!(
+                    "`#[{name}]` and `#[{other}]` contradict each other: a page is either for logged-out visitors or for logged-in users; remove one"
                 ))
                 .with_span(attr),
             );
@@ -218,6 +252,7 @@ fn check_one_guard(kind: Kind, f: &ItemFn, acc: &mut darling::error::Accumulator
 fn known_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Login => &["login_view", "json", "html", "permission", "check", "user"],
+        Kind::Anonymous => &["redirect"],
         Kind::Fresh => &[
             "login_view",
             "refresh_view",
@@ -254,7 +289,11 @@ fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accu
         seen.push(key.clone());
         // The fresh guard's keys are kept on `#[login_required]` too: darling refuses
         // `refresh_view` and `max_age` there with their own message (`FreshOnly`).
-        if known_keys(Kind::Fresh).contains(&key.as_str()) {
+        let passed = match kind {
+            Kind::Anonymous => known,
+            Kind::Login | Kind::Fresh => known_keys(Kind::Fresh),
+        };
+        if passed.contains(&key.as_str()) {
             kept.push(item);
             continue;
         }
@@ -274,6 +313,7 @@ fn check_keys(kind: Kind, items: Vec<NestedMeta>, acc: &mut darling::error::Accu
                 "permission" => "`permission = Perm::Admin`".to_owned(),
                 "check" => "`check = path::to::fn`".to_owned(),
                 "user" => "`user = User`".to_owned(),
+                "redirect" => "`redirect = \"/\"`".to_owned(),
                 other => format!("`{other}`"),
             })
             .collect::<Vec<_>>();
@@ -361,6 +401,7 @@ fn rule(
         let name = match kind {
             Kind::Login => quote!(#pv::LoginRequired),
             Kind::Fresh => quote!(#pv::FreshLoginRequired),
+            Kind::Anonymous => quote!(#pv::AnonymousRequired),
         };
         return (name, quote!());
     }
@@ -393,7 +434,12 @@ fn route_options(kind: Kind, model: &Model) -> TokenStream {
     let mut options = match kind {
         Kind::Login => quote!(#pv::RouteOptions::LOGIN_REQUIRED),
         Kind::Fresh => quote!(#pv::RouteOptions::FRESH_LOGIN_REQUIRED),
+        Kind::Anonymous => quote!(#pv::RouteOptions::ANONYMOUS_REQUIRED),
     };
+    if let Some(View(text)) = &model.redirect {
+        let s = &text.value;
+        options = quote!(#options.logged_in_view(#s));
+    }
     if let Some(Seconds { secs }) = model.max_age {
         options = quote!(#options.max_age_secs(#secs));
     }

@@ -54,6 +54,12 @@ pub fn login_required(args: TokenStream, item: TokenStream) -> TokenStream {
     guard::expand(guard::Kind::Login, args.into(), item.into()).into()
 }
 
+/// Sends logged-in users away from a page meant for anonymous visitors.
+#[proc_macro_attribute]
+pub fn anonymous_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    guard::expand(guard::Kind::Anonymous, args.into(), item.into()).into()
+}
+
 /// Refuses anonymous requests and logins that are not fresh.
 #[proc_macro_attribute]
 pub fn fresh_login_required(args: TokenStream, item: TokenStream) -> TokenStream {

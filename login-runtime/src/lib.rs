@@ -89,6 +89,9 @@ pub use user::{AnonymousUser, UserMixin};
 #[doc = include_str!("../docs/macros/user_mixin.md")]
 pub use login_macros::UserMixin;
 #[cfg(feature = "macros")]
+#[doc = include_str!("../docs/macros/anonymous_required.md")]
+pub use login_macros::anonymous_required;
+#[cfg(feature = "macros")]
 #[doc = include_str!("../docs/macros/fresh_login_required.md")]
 pub use login_macros::fresh_login_required;
 #[cfg(feature = "macros")]

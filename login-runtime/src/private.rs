@@ -2,7 +2,9 @@
 
 pub use crate::extract::Authorized;
 pub use crate::guard::AuthorizeRule;
-pub use crate::guard::{Flavour, FreshLoginRequired, Guard, LoginRequired, RouteOptions, RouteRule};
+pub use crate::guard::{
+    AnonymousRequired, Flavour, FreshLoginRequired, Guard, LoginRequired, RouteOptions, RouteRule,
+};
 pub use crate::loader::IntoLoadResult;
 pub use crate::permission::{IntoPermissions, PermissionSet, UserCheck, permissions_of};
 pub use actix_web::dev::Payload;

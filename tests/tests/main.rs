@@ -49,6 +49,7 @@ mod request_loader;
 mod user_mixin;
 
 // Refusing requests, and where to send the user.
+mod anonymous_only;
 mod guard_macros;
 mod login_scope;
 mod login_url;

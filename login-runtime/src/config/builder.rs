@@ -153,6 +153,25 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         self
     }
 
+    /// Where a logged-in user is redirected from pages meant only for anonymous visitors
+    /// (`#[anonymous_required]`: a login or sign-up form), `/` by default. Django's
+    /// `LOGIN_REDIRECT_URL` with `redirect_authenticated_user`; Flask-Security's
+    /// `anonymous_user_required`.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .logged_in_view("/dashboard")
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn logged_in_view(mut self, url: impl Into<String>) -> Self {
+        self.settings.redirects.logged_in_view = url.into();
+        self
+    }
+
     /// The query parameter carrying the original URL, `next` by default.
     ///
     /// ```

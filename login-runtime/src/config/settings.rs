@@ -139,6 +139,8 @@ pub(crate) struct Remember {
 pub(crate) struct Redirects {
     pub(crate) login_view: Option<String>,
     pub(crate) refresh_view: Option<String>,
+    /// Where `#[anonymous_required]` sends a logged-in user.
+    pub(crate) logged_in_view: String,
     pub(crate) next_field: String,
     pub(crate) use_session_for_next: bool,
     pub(crate) force_host: Option<String>,
@@ -215,6 +217,7 @@ impl<U: UserLoader> Settings<U> {
             redirects: Redirects {
                 login_view: None,
                 refresh_view: None,
+                logged_in_view: "/".to_owned(),
                 next_field: "next".to_owned(),
                 use_session_for_next: false,
                 force_host: None,

@@ -148,6 +148,7 @@ pub(crate) fn check_settings<U: UserLoader>(
             check_view(what, v)?;
         }
     }
+    check_view("logged_in_view", &s.redirects.logged_in_view)?;
     if let Some(host) = &s.redirects.force_host {
         check_host(host)?;
     }

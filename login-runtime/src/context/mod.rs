@@ -237,6 +237,13 @@ impl<U: UserLoader> LoginContext<U> {
             let answer = actix_web::HttpResponse::Ok().finish();
             return Err(actix_web::error::InternalError::from_response("exempt method", answer).into());
         }
+        if opts.anonymous_only {
+            return match self.authenticated_user(req).await {
+                Ok(None) => Ok(()),
+                Ok(Some(_)) => Err(self.logged_in_redirect(opts)),
+                Err(err) => Err(self.load_failure(req, opts, err)),
+            };
+        }
         match self.authenticated_user(req).await {
             Ok(Some(_)) => {}
             Ok(None) => return Err(self.refusal(req, Refusal::Unauthorized, opts)),
@@ -246,6 +253,18 @@ impl<U: UserLoader> LoginContext<U> {
             return Err(self.refusal(req, Refusal::NeedsRefresh, opts));
         }
         Ok(())
+    }
+
+    /// Sends a logged-in user away from a page for anonymous visitors: a redirect to the
+    /// route's view, else the manager's `logged_in_view`. Not a refusal: no event, no message.
+    fn logged_in_redirect(&self, opts: &RouteOptions) -> actix_web::Error {
+        let view = opts
+            .logged_in_view
+            .unwrap_or(&self.config.redirects.logged_in_view);
+        let answer = actix_web::HttpResponse::Found()
+            .insert_header((actix_web::http::header::LOCATION, view))
+            .finish();
+        actix_web::error::InternalError::from_response("already logged in", answer).into()
     }
 
     /// Builds the refusal answer as an actix error carrying the response.

@@ -22,7 +22,7 @@ use crate::error::missing_middleware;
 use crate::loader::LocalBoxFuture;
 
 pub use authorize::AuthorizeRule;
-pub use rule::{Flavour, FreshLoginRequired, LoginRequired, RouteOptions, RouteRule};
+pub use rule::{AnonymousRequired, Flavour, FreshLoginRequired, LoginRequired, RouteOptions, RouteRule};
 
 /// The type-erased face of a request's login context, for guards that do not name the user
 /// type. Implemented by the context (`context/mod.rs`).

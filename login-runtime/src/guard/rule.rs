@@ -54,6 +54,11 @@ pub struct RouteOptions {
     pub refresh_view: Option<&'static str>,
     /// Redirect or JSON.
     pub flavour: Flavour,
+    /// The route is for anonymous visitors only (`#[anonymous_required]`): a logged-in user is
+    /// redirected to [`RouteOptions::logged_in_view`], else to the manager's.
+    pub anonymous_only: bool,
+    /// With `anonymous_only`: where a logged-in user is sent instead.
+    pub logged_in_view: Option<&'static str>,
 }
 
 impl RouteOptions {
@@ -70,6 +75,8 @@ impl RouteOptions {
         login_view: None,
         refresh_view: None,
         flavour: Flavour::Inherit,
+        anonymous_only: false,
+        logged_in_view: None,
     };
     /// The options of a plain `#[fresh_login_required]`.
     ///
@@ -79,6 +86,15 @@ impl RouteOptions {
     /// assert_eq!(RouteOptions::FRESH_LOGIN_REQUIRED.max_age_secs, None);
     /// ```
     pub const FRESH_LOGIN_REQUIRED: RouteOptions = RouteOptions::LOGIN_REQUIRED.fresh(true);
+    /// The options of a plain `#[anonymous_required]`: pages only logged-out visitors see
+    /// (a login or sign-up form).
+    ///
+    /// ```
+    /// use login_runtime::guard::RouteOptions;
+    /// assert!(RouteOptions::ANONYMOUS_REQUIRED.anonymous_only);
+    /// assert_eq!(RouteOptions::ANONYMOUS_REQUIRED.logged_in_view, None);
+    /// ```
+    pub const ANONYMOUS_REQUIRED: RouteOptions = RouteOptions::LOGIN_REQUIRED.anonymous_only(true);
 
     /// Whether the login must be fresh.
     ///
@@ -124,6 +140,30 @@ impl RouteOptions {
     /// ```
     pub const fn refresh_view(mut self, view: &'static str) -> Self {
         self.refresh_view = Some(view);
+        self
+    }
+
+    /// Whether the route is for anonymous visitors only.
+    ///
+    /// ```
+    /// use login_runtime::guard::RouteOptions;
+    /// assert_eq!(RouteOptions::LOGIN_REQUIRED.anonymous_only(true), RouteOptions::ANONYMOUS_REQUIRED);
+    /// ```
+    pub const fn anonymous_only(mut self, anonymous_only: bool) -> Self {
+        self.anonymous_only = anonymous_only;
+        self
+    }
+
+    /// With `anonymous_only`: where a logged-in user is redirected, overriding the manager's
+    /// [`logged_in_view`](crate::LoginManagerBuilder::logged_in_view).
+    ///
+    /// ```
+    /// use login_runtime::guard::RouteOptions;
+    /// let signup = RouteOptions::ANONYMOUS_REQUIRED.logged_in_view("/account");
+    /// assert_eq!(signup.logged_in_view, Some("/account"));
+    /// ```
+    pub const fn logged_in_view(mut self, view: &'static str) -> Self {
+        self.logged_in_view = Some(view);
         self
     }
 
@@ -174,6 +214,23 @@ pub trait RouteRule: 'static {
 pub enum LoginRequired {}
 impl RouteRule for LoginRequired {
     const OPTIONS: RouteOptions = RouteOptions::LOGIN_REQUIRED;
+}
+
+/// The rule of a plain `#[anonymous_required]`.
+///
+/// ```
+/// use actix_web::web;
+/// use login_runtime::guard::{AnonymousRequired, Guard};
+///
+/// async fn signup_form(_: Guard<AnonymousRequired>) -> &'static str {
+///     "<form method=post>...</form>"
+/// }
+/// let route = web::resource("/signup").get(signup_form);
+/// ```
+#[derive(Debug)]
+pub enum AnonymousRequired {}
+impl RouteRule for AnonymousRequired {
+    const OPTIONS: RouteOptions = RouteOptions::ANONYMOUS_REQUIRED;
 }
 
 /// The rule of a plain `#[fresh_login_required]`.
