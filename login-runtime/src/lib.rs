@@ -75,7 +75,9 @@ pub use extract::{
 };
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};
 pub use messages::{LOGIN_MESSAGE, LoginMessage, MessageKind, REFRESH_MESSAGE};
-pub use middleware::{LoginFuture, LoginManager, LoginMiddleware, LoginScope, LoginScopeMiddleware};
+pub use middleware::{
+    LoginFuture, LoginManager, LoginMiddleware, LoginScope, LoginScopeFuture, LoginScopeMiddleware,
+};
 pub use permission::{
     AsyncCheck, OwnPermissions, PermissionField, PermissionLoader, PermissionSet, SyncCheck, UserCheck,
     permissions_of,

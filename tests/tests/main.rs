@@ -51,6 +51,7 @@ mod user_mixin;
 // Refusing requests, and where to send the user.
 mod anonymous_only;
 mod guard_macros;
+mod login_by_default;
 mod login_scope;
 mod login_url;
 mod open_redirect;

@@ -4,11 +4,13 @@
 //! context into the request extensions (nothing is parsed yet) and, when the response comes
 //! back, writes whatever the context changed (cookies, `Vary`). [`LoginScope`] (`scope.rs`)
 //! wraps an actix `Scope` and inserts that scope's views and answer flavour, which a refusal
-//! reads (`refusal.rs`). The guards and extractors in between reach the context through the
+//! reads (`refusal.rs`); a login-by-default scope also checks the login before its routes,
+//! except on the paths it declares public (`public_paths.rs`). The guards and extractors in between reach the context through the
 //! extensions.
 
 mod manager;
+mod public_paths;
 pub(crate) mod scope;
 
 pub use manager::{LoginFuture, LoginManager, LoginMiddleware};
-pub use scope::{LoginScope, LoginScopeMiddleware};
+pub use scope::{LoginScope, LoginScopeFuture, LoginScopeMiddleware};
