@@ -195,12 +195,25 @@ pub(crate) fn authorize_impl(rule: &syn::Ident, auth: &Authorization) -> TokenSt
     let rt = runtime();
     let pv = private();
     let user = &auth.user;
+    // A user type without a permission loader is reported once, where the permission is asked
+    // for; the impl is conditional on the loader (a `for<'a>` bound is only checked where the
+    // impl is used), so rustc does not repeat the error for each use inside it.
+    let (loader_check, loader_bound) = match &auth.permission {
+        Some(p) => {
+            let user_arg = quote_spanned!(p.first().span()=> #user);
+            (
+                quote_spanned! {p.first().span()=>
+                    #[doc(hidden)]
+                    const _: () = #pv::assert_permission_loader::<#user_arg>();
+                },
+                quote!(where for<'__login> #user: #rt::PermissionLoader),
+            )
+        }
+        None => (quote!(), quote!()),
+    };
     let permitted = match &auth.permission {
         Some(p) => {
-            // Spanned at the first permission: a user type without a permission loader is
-            // reported where the permission is asked for.
-            let load =
-                quote_spanned!(p.first().span()=> #pv::permissions_of::<#user>(&__user, &__req).await?);
+            let load = quote!(#pv::permissions_of::<#user>(&__user, &__req).await?);
             let test = p.expand();
             quote! {
                 let __perms = #load;
@@ -210,13 +223,16 @@ pub(crate) fn authorize_impl(rule: &syn::Ident, auth: &Authorization) -> TokenSt
         None => quote!(true),
     };
     let checked = match &auth.check {
-        Some(Check(path)) => quote_spanned!(path.span()=> #pv::run_check(&#path, &*__user).await),
+        Some(Check(path)) => {
+            quote_spanned!(path.span()=> #pv::run_check::<#user, _, _>(&#path, &*__user).await)
+        }
         None => quote!(true),
     };
     quote! {
+        #loader_check
         #[automatically_derived]
-        #[allow(unused_qualifications, unused_variables)]
-        impl #pv::AuthorizeRule for #rule {
+        #[allow(unused_qualifications, unused_variables, unused_lifetimes)]
+        impl #pv::AuthorizeRule for #rule #loader_bound {
             type User = #user;
             fn authorize(
                 __user: #pv::Rc<#user>,

@@ -94,6 +94,9 @@ struct Model {
     check: Option<Check>,
     user: Option<UserType>,
     redirect: Option<View>,
+    /// Some key was not an option (already reported): checks that depend on the other keys
+    /// stay quiet, since the unknown key may be the one they miss.
+    unknown_keys: bool,
 }
 
 impl Model {
@@ -145,7 +148,9 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
     let (literals, items): (Vec<_>, Vec<_>) = items
         .into_iter()
         .partition(|item| matches!(item, NestedMeta::Lit(_)));
+    let before = items.len();
     let items = check_keys(kind, items, acc);
+    let unknown_keys = items.len() + literals.len() < before;
     for literal in &literals {
         let view = match kind {
             Kind::Login => "login_view",
@@ -162,7 +167,7 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
                 .with_span(literal),
         );
     }
-    match kind {
+    let model = match kind {
         Kind::Login => acc
             .handle(LoginArgs::from_list(&items))
             .map(|a| Model {
@@ -186,7 +191,7 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
                 permission: a.permission,
                 check: a.check,
                 user: a.user,
-                redirect: None,
+                ..Model::default()
             })
             .unwrap_or_default(),
         Kind::Anonymous => acc
@@ -196,6 +201,10 @@ fn parse_args(kind: Kind, args: TokenStream, acc: &mut darling::error::Accumulat
                 ..Model::default()
             })
             .unwrap_or_default(),
+    };
+    Model {
+        unknown_keys,
+        ..model
     }
 }
 
@@ -355,7 +364,9 @@ fn similar(known: &str, key: &str) -> bool {
 /// `user = ..` option, else the handler's `CurrentUser<User>` parameter's.
 fn authorization(model: &Model, f: &ItemFn, acc: &mut darling::error::Accumulator) -> Option<Authorization> {
     if model.permission.is_none() && model.check.is_none() {
-        if let Some(UserType(ty)) = &model.user {
+        if let Some(UserType(ty)) = &model.user
+            && !model.unknown_keys
+        {
             acc.push(
                 darling::Error::custom("`user` names whose permissions are checked, and this route checks none: remove `user = ..`, or add `permission = ..` or `check = ..`")
                     .with_span(ty),
@@ -406,6 +417,8 @@ fn rule(
         return (name, quote!());
     }
     let rule_name = format_ident!("__{}_{}", kind.name(), f.sig.ident);
+    // As visible as the handler, so the handler can be registered from another module. (A
+    // rule that checks permissions names the user type: a `pub` handler needs a `pub` user.)
     let vis = &f.vis;
     let options = route_options(kind, model);
     let item = quote! {

@@ -22,10 +22,15 @@ pub fn has_permission<S: PermissionSet<P> + ?Sized, P: ?Sized>(set: &S, permissi
     set.has_permission(permission)
 }
 
+/// Checks, at compile time, that a route's user type has a permission loader (spanned at the
+/// route's permission).
+pub const fn assert_permission_loader<U: crate::PermissionLoader>() {}
+
 /// Runs a route's `check = ..` function, spanned at the path so a wrong signature is reported
-/// there.
-pub fn run_check<'a, U, M, F: UserCheck<U, M>>(check: &'a F, user: &'a U) -> impl Future<Output = bool> + 'a {
-    check.run_check(user)
+/// there, once (a boxed future: its type does not depend on the check's, so a check with the
+/// wrong signature is not reported again where the future is awaited).
+pub fn run_check<'a, U, M, F: UserCheck<U, M>>(check: &'a F, user: &'a U) -> crate::LocalBoxFuture<'a, bool> {
+    Box::pin(check.run_check(user))
 }
 
 /// A loader parameter: any actix-web extractor (`HttpRequest`, `web::Data<T>`, ...).
