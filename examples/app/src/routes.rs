@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(revoke_other_sessions)
         .service(sessions_forms_get)
         .service(api_me)
+        .configure(crate::admin::configure)
         .default_service(web::to(not_found));
 }
 
@@ -70,7 +71,7 @@ fn see_other(to: &str) -> HttpResponse {
 }
 
 /// A failure that is not the user's: logged, answered with a 500 page.
-fn internal(what: &str, err: impl std::fmt::Display) -> actix_web::Error {
+pub(crate) fn internal(what: &str, err: impl std::fmt::Display) -> actix_web::Error {
     tracing::error!(error = %err, "{what}");
     actix_web::error::ErrorInternalServerError(format!("500 Internal Server Error: {what}"))
 }
