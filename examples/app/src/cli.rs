@@ -74,9 +74,10 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         [cmd @ ("grant-admin" | "revoke-admin")] => {
             Err(usage_error(format!("`{cmd}` needs the username: `{cmd} NAME`")))
         }
-        [cmd @ ("grant-admin" | "revoke-admin" | "serve" | "admins" | "help"), ..] => {
-            Err(usage_error(format!("too many arguments for `{cmd}`")))
-        }
+        [
+            cmd @ ("grant-admin" | "revoke-admin" | "serve" | "admins" | "help"),
+            ..,
+        ] => Err(usage_error(format!("too many arguments for `{cmd}`"))),
         [other, ..] => Err(usage_error(format!("unknown command `{other}`"))),
     }
 }
@@ -156,10 +157,7 @@ pub async fn revoke_admin(db: &Db, username: &str) -> Result<String, CliError> {
 
 /// The administrators, one a line.
 pub async fn list_admins(db: &Db) -> Result<String, CliError> {
-    let names = db
-        .usernames_with(Perm::Admin)
-        .await
-        .map_err(database_failure)?;
+    let names = db.usernames_with(Perm::Admin).await.map_err(database_failure)?;
     Ok(if names.is_empty() {
         "There are no administrators: grant the role with `grant-admin NAME`.".to_owned()
     } else {
@@ -205,7 +203,11 @@ mod tests {
     async fn an_in_memory_or_missing_database_is_refused_before_anything_runs() {
         let grant = Command::GrantAdmin("alice".to_owned());
         let unset = run(&grant, None).await.expect_err("refused");
-        assert!(unset.message.contains("DATABASE_URL is not set"), "{}", unset.message);
+        assert!(
+            unset.message.contains("DATABASE_URL is not set"),
+            "{}",
+            unset.message
+        );
         let memory = run(&grant, Some("sqlite::memory:")).await.expect_err("refused");
         assert!(memory.message.contains("in-memory"), "{}", memory.message);
         let dir = tempfile::tempdir().expect("a temporary directory");
