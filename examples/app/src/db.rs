@@ -285,7 +285,8 @@ impl Db {
     pub async fn all_users(&self) -> Result<Vec<UserSummary>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT id, username, created_at, api_token_hash IS NOT NULL AS has_api_token, \
-             EXISTS (SELECT 1 FROM user_permissions p WHERE p.user_id = users.id AND p.permission = ?) AS admin \
+             EXISTS (SELECT 1 FROM user_permissions p \
+                     WHERE p.user_id = users.id AND p.permission = ?) AS admin \
              FROM users ORDER BY id",
         )
         .bind(Perm::Admin.name())

@@ -124,7 +124,12 @@ impl Page {
             .collect();
         let is_admin = self.is_admin;
         let user = self.user.as_ref().map(|u| {
-            context! { id => u.id, username => u.username.clone(), has_api_token => u.has_api_token, is_admin }
+            context! {
+                id => u.id,
+                username => u.username.clone(),
+                has_api_token => u.has_api_token,
+                is_admin,
+            }
         });
         let full = context! {
             user => user,
