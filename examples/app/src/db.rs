@@ -1,5 +1,6 @@
 //! The database: an SQLite pool, the migrations, the `User` model and every query the app runs
-//! (but the session store's, in [`session_store`](crate::session_store)).
+//! (but the session store's, in [`session_store`](crate::session_store)): users, and the
+//! permissions granted to them (table `user_permissions`).
 //!
 //! Queries are plain strings checked at run time (`sqlx::query`), so building the app needs no
 //! database and no `DATABASE_URL`. The migrations in `migrations/` are compiled into the binary
@@ -14,6 +15,8 @@ use sqlx::Row;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
 
+use crate::permissions::Perm;
+
 /// The migrations, in order. Add a line here when you add a file to `migrations/`.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -25,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "create login sessions",
         include_str!("../migrations/0002_create_login_sessions.sql"),
+    ),
+    (
+        3,
+        "create user permissions",
+        include_str!("../migrations/0003_create_user_permissions.sql"),
     ),
 ];
 
@@ -67,9 +75,30 @@ macro_rules! select_user {
     };
 }
 
+/// A row of the admin page's list of users.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserSummary {
+    /// The primary key.
+    pub id: i64,
+    /// The login name.
+    pub username: String,
+    /// When the account was created, in Unix seconds.
+    pub created_at: i64,
+    /// Whether the user holds [`Perm::Admin`].
+    pub admin: bool,
+    /// Whether the user has created an API token.
+    pub has_api_token: bool,
+}
+
 /// Registration failed because the name is taken (the `UNIQUE` constraint said so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UsernameTaken;
+
+/// Whether `url` names an in-memory database (`sqlite::memory:`, `mode=memory`), which lives
+/// only as long as the process that opened it.
+pub fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
 
 /// A handle on the database, cheap to clone into every worker.
 #[derive(Clone, Debug)]
@@ -81,12 +110,21 @@ impl Db {
     /// Opens the database at `url` (`sqlite::memory:`, `sqlite://app.db`, ...), creating the
     /// file if needed, and applies the migrations.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        Db::open(url, true).await
+    }
+
+    /// Opens the database file at `url`, which must exist (a mistyped path is an error, not a
+    /// new empty database), and applies the migrations. For the command line.
+    pub async fn connect_existing(url: &str) -> Result<Db, sqlx::Error> {
+        Db::open(url, false).await
+    }
+
+    async fn open(url: &str, create_if_missing: bool) -> Result<Db, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
+            .create_if_missing(create_if_missing)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let pool = if in_memory {
+        let pool = if is_in_memory(url) {
             // An in-memory database lives as long as one of its connections: keep exactly one,
             // forever.
             SqlitePoolOptions::new()
@@ -201,5 +239,69 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// The names of the permissions granted to a user (the permission loader turns them into
+    /// [`Perm`]s).
+    pub async fn permission_names(&self, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = ? ORDER BY permission")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Grants `permission` to a user; `false` when they held it already.
+    pub async fn grant_permission(&self, user_id: i64, permission: Perm) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("INSERT OR IGNORE INTO user_permissions (user_id, permission) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(permission.name())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes `permission` away from a user; `false` when they did not hold it.
+    pub async fn revoke_permission(&self, user_id: i64, permission: Perm) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM user_permissions WHERE user_id = ? AND permission = ?")
+            .bind(user_id)
+            .bind(permission.name())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The names of the users holding `permission`, alphabetically.
+    pub async fn usernames_with(&self, permission: Perm) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT u.username FROM users u JOIN user_permissions p ON p.user_id = u.id \
+             WHERE p.permission = ? ORDER BY u.username",
+        )
+        .bind(permission.name())
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Every user, oldest account first, for the admin page.
+    pub async fn all_users(&self) -> Result<Vec<UserSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, username, created_at, api_token_hash IS NOT NULL AS has_api_token, \
+             EXISTS (SELECT 1 FROM user_permissions p \
+                     WHERE p.user_id = users.id AND p.permission = ?) AS admin \
+             FROM users ORDER BY id",
+        )
+        .bind(Perm::Admin.name())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(UserSummary {
+                    id: row.try_get("id")?,
+                    username: row.try_get("username")?,
+                    created_at: row.try_get("created_at")?,
+                    admin: row.try_get("admin")?,
+                    has_api_token: row.try_get("has_api_token")?,
+                })
+            })
+            .collect()
     }
 }

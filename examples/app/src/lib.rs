@@ -2,8 +2,9 @@
 //! theirs: registration, login with "remember me", logout, a profile page, a settings page that
 //! asks for a fresh login, re-authentication, an "Active sessions" page that lists the user's
 //! logins on every device and logs any of them out, flashed messages, CSRF-protected forms, and
-//! a JSON API authenticated by bearer tokens. Users live in SQLite (sqlx), passwords are hashed
-//! with Argon2id, pages are minijinja templates.
+//! a JSON API authenticated by bearer tokens, and an administrators' page guarded by a
+//! permission. Users live in SQLite (sqlx), passwords are hashed with Argon2id, pages are
+//! minijinja templates.
 //!
 //! Logins are kept server-side, in the same SQLite database (table `login_sessions`), by
 //! [`session_store::SqliteSessionStore`]: an implementation of `login-runtime`'s public
@@ -14,6 +15,11 @@
 //!
 //! Run it with `cargo run -p login-example-app` and open <http://127.0.0.1:8000/>.
 //!
+//! Administrators see `GET /admin`, the list of accounts; everyone else who is logged in gets a
+//! 403 page there. Nobody is an administrator until the operator says so on the command line,
+//! `login-example-app grant-admin NAME` with `DATABASE_URL` set to the server's database file
+//! (never from the web, nor by being the first to register: see [`permissions`]).
+//!
 //! The modules are meant to be copied:
 //!
 //! | module | what it does |
@@ -22,17 +28,23 @@
 //! | [`db`] | the pool, the migrations, the `User` model and its queries |
 //! | [`session_store`] | the server-side logins in SQLite, behind `login-runtime`'s `SessionStore` |
 //! | [`auth`] | the user and request loaders, Argon2 hashing, input rules, API tokens |
+//! | [`permissions`] | the `Perm` enum and the permission loader, reading the database |
+//! | [`admin`] | the admin page and the 403 page |
+//! | [`cli`] | the command line: `grant-admin`, `revoke-admin`, `admins` |
 //! | [`csrf`] | the signed double-submit CSRF token |
 //! | [`flash`] | flashed messages in a signed cookie |
 //! | [`render`] | the templates and the `Page` extractor |
 //! | [`devices`] | how the "Active sessions" page names a device and shows its times |
 //! | [`routes`] | the handlers |
 
+pub mod admin;
 pub mod auth;
+pub mod cli;
 pub mod csrf;
 pub mod db;
 pub mod devices;
 pub mod flash;
+pub mod permissions;
 pub mod render;
 pub mod routes;
 pub mod session_store;
@@ -187,6 +199,13 @@ pub struct Shared {
     dummy_hash: web::Data<routes::DummyHash>,
 }
 
+impl Shared {
+    /// The database, for tests and tools that run beside the app.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
@@ -221,6 +240,10 @@ pub fn login_manager(config: &Config, db: &Db) -> Result<LoginManager<User>, log
         .on_message(|req, message, _response| {
             flash::push(req, Level::from_category(&message.category), message.text.clone());
         })
+        // A logged-in user without a route's permission: the app's 403 page, whose header
+        // needs the user the guard refused.
+        .forbidden_handler(admin::forbidden)
+        .on_event(admin::keep_refused_user)
         .build()
 }
 

@@ -1,20 +1,23 @@
 //! Templates: the minijinja environment (templates compiled into the binary from `templates/`)
 //! and [`Page`], the extractor every HTML handler renders with. It fills what the base template
-//! needs on every page: the current user, the CSRF token and the flashed messages.
+//! needs on every page: the current user (and whether they are an administrator, for the
+//! "Admin" link), the CSRF token and the flashed messages.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use login_runtime::MaybeUser;
+use login_runtime::{MaybeUser, permissions_of};
 use minijinja::value::Value;
 use minijinja::{Environment, context};
 
 use crate::csrf::CsrfToken;
 use crate::db::User;
 use crate::flash::Flash;
+use crate::permissions::Perm;
 
 /// Every template, by name. `.html` names are auto-escaped.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -27,6 +30,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("settings.html", include_str!("../templates/settings.html")),
     ("sessions.html", include_str!("../templates/sessions.html")),
     ("not_found.html", include_str!("../templates/not_found.html")),
+    ("admin.html", include_str!("../templates/admin.html")),
+    ("forbidden.html", include_str!("../templates/forbidden.html")),
 ];
 
 /// The compiled templates, shared by every worker as app data.
@@ -59,12 +64,30 @@ impl std::fmt::Debug for Templates {
 pub struct Page {
     templates: web::Data<Templates>,
     user: Option<User>,
+    is_admin: bool,
     csrf: CsrfToken,
     flash: Flash,
     status: StatusCode,
 }
 
 impl Page {
+    /// The page of an answer given outside a handler, where nothing can be awaited (the
+    /// `forbidden_handler`): `user` is the header's user, and the header shows no "Admin" link.
+    pub fn for_refusal(req: &HttpRequest, user: Option<User>) -> Result<Page, actix_web::Error> {
+        let templates = req.app_data::<web::Data<Templates>>().cloned().ok_or_else(|| {
+            actix_web::error::ErrorInternalServerError("Page needs `app_data(Data<Templates>)`")
+        })?;
+        Ok(Page {
+            templates,
+            user,
+            is_admin: false,
+            // Both extractors are ready at once (`std::future::Ready`).
+            csrf: CsrfToken::from_request(req, &mut Payload::None).into_inner()?,
+            flash: Flash::from_request(req, &mut Payload::None).into_inner()?,
+            status: StatusCode::OK,
+        })
+    }
+
     /// The logged-in user, if any.
     pub fn user(&self) -> Option<&User> {
         self.user.as_ref()
@@ -99,9 +122,15 @@ impl Page {
             .into_iter()
             .map(|m| context! { level => m.level.as_str(), text => m.text })
             .collect();
-        let user = self.user.as_ref().map(
-            |u| context! { id => u.id, username => u.username.clone(), has_api_token => u.has_api_token },
-        );
+        let is_admin = self.is_admin;
+        let user = self.user.as_ref().map(|u| {
+            context! {
+                id => u.id,
+                username => u.username.clone(),
+                has_api_token => u.has_api_token,
+                is_admin,
+            }
+        });
         let full = context! {
             user => user,
             csrf_token => self.csrf.value(),
@@ -131,14 +160,34 @@ impl FromRequest for Page {
         let csrf = CsrfToken::from_request(req, payload);
         let flash = Flash::from_request(req, payload);
         let user = MaybeUser::<User>::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
+            let user = user.await?.into_inner();
+            let is_admin = match &user {
+                Some(user) => is_admin(user, &req).await,
+                None => false,
+            };
             Ok(Page {
                 templates: templates.await?,
-                user: user.await?.get().cloned(),
+                user: user.map(|u| User::clone(&u)),
+                is_admin,
                 csrf: csrf.await?,
                 flash: flash.await?,
                 status: StatusCode::OK,
             })
         })
+    }
+}
+
+/// Whether the logged-in `user` holds [`Perm::Admin`], for the header's "Admin" link. The
+/// permissions are loaded once per request: on `/admin`, the route's guard has loaded them
+/// already. A failed load only hides the link (the admin page's own guard would fail).
+async fn is_admin(user: &Rc<User>, req: &HttpRequest) -> bool {
+    match permissions_of(user, req).await {
+        Ok(perms) => perms.contains(&Perm::Admin),
+        Err(err) => {
+            tracing::warn!(user = user.id, error = %err, "could not load the permissions");
+            false
+        }
     }
 }

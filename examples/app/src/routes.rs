@@ -1,16 +1,18 @@
-//! The handlers. Every form handler checks the CSRF token first, validates its fields and
-//! answers a mistake with the same page and a message (4xx), never a server error.
+//! The handlers (those of the "Active sessions" page in `routes/sessions.rs`, the admin page
+//! in [`admin`](crate::admin)). Every form handler checks the CSRF token first, validates its
+//! fields and answers a mistake with the same page and a message (4xx), never a server error.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, post, routes, web};
-use login_runtime::{CurrentUser, LoginSession, SessionHandle, fresh_login_required, login_required};
+use actix_web::{HttpResponse, get, post, web};
+use login_runtime::{CurrentUser, LoginSession, fresh_login_required, login_required};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, CheckError};
 use crate::db::{Db, User};
-use crate::devices::{self, Device};
 use crate::render::Page;
+
+mod sessions;
 
 /// An Argon2 hash of nothing, checked when a login names an unknown user so that it takes as
 /// long as a wrong password.
@@ -35,11 +37,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(settings)
         .service(change_password)
         .service(change_password_get)
-        .service(sessions)
-        .service(revoke_session)
-        .service(revoke_other_sessions)
-        .service(sessions_forms_get)
+        .configure(sessions::configure)
         .service(api_me)
+        .configure(crate::admin::configure)
         .default_service(web::to(not_found));
 }
 
@@ -70,7 +70,7 @@ fn see_other(to: &str) -> HttpResponse {
 }
 
 /// A failure that is not the user's: logged, answered with a 500 page.
-fn internal(what: &str, err: impl std::fmt::Display) -> actix_web::Error {
+pub(crate) fn internal(what: &str, err: impl std::fmt::Display) -> actix_web::Error {
     tracing::error!(error = %err, "{what}");
     actix_web::error::ErrorInternalServerError(format!("500 Internal Server Error: {what}"))
 }
@@ -441,104 +441,4 @@ async fn change_password(
     page.flash()
         .success("Password changed. Your other sessions have been logged out.");
     Ok(see_other("/settings"))
-}
-
-// ---- active sessions -------------------------------------------------------------------------
-
-/// The page listing the user's logins, with `error` above the list when a form failed.
-async fn sessions_page(
-    page: Page,
-    session: &LoginSession<User>,
-    error: Option<&str>,
-) -> actix_web::Result<HttpResponse> {
-    // A store failure is answered by the runtime's 503 ("try again"), never an empty list.
-    let now = devices::now_secs();
-    let mut devices: Vec<Device> = session
-        .live_sessions()
-        .await?
-        .iter()
-        .map(|s| Device::of(s, now))
-        .collect();
-    // This device first, then the others newest first (the order they come in).
-    devices.sort_by_key(|d| !d.current);
-    let others = devices.iter().filter(|d| !d.current).count();
-    Ok(page.render("sessions.html", context! { devices, others, error }))
-}
-
-/// Every device the user is logged in on, each with a button that logs it out.
-#[get("/account/sessions")]
-#[login_required]
-async fn sessions(page: Page, session: LoginSession<User>) -> actix_web::Result<HttpResponse> {
-    sessions_page(page, &session, None).await
-}
-
-#[derive(Deserialize)]
-struct RevokeForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    handle: String,
-}
-
-/// Logs out one device of the user: its session and its remember cookie stop working on its
-/// next request. A handle that is not one of the user's live logins (another user's, an old
-/// one, garbage) revokes nothing and gets the page again with a 404. Logging out the current
-/// device logs this browser out.
-#[post("/account/sessions/revoke")]
-#[login_required]
-async fn revoke_session(
-    page: Page,
-    form: web::Form<RevokeForm>,
-    session: LoginSession<User>,
-) -> actix_web::Result<HttpResponse> {
-    const GONE: &str = "That device is not logged in to your account: it may have logged out already.";
-    page.csrf().verify(&form.csrf_token)?;
-    let handle = form.handle.trim().parse::<SessionHandle>().ok();
-    // Looked up first, for the message: which device it was, and whether it is this one.
-    let live = session.live_sessions().await?;
-    let found = handle.and_then(|h| live.into_iter().find(|s| s.handle == h));
-    let revoked = match &found {
-        Some(target) => session.revoke_session(&target.handle).await?,
-        None => false,
-    };
-    // Not revoked although found: it ended between the two calls (logged out, or revoked from
-    // another device).
-    let Some(target) = found.filter(|_| revoked) else {
-        return sessions_page(page.status(StatusCode::NOT_FOUND), &session, Some(GONE)).await;
-    };
-    if target.current {
-        page.flash().info("You have been logged out on this device.");
-        return Ok(see_other("/"));
-    }
-    page.flash().success(format!(
-        "Logged out {} (logged in {}).",
-        devices::describe(&target.user_agent),
-        devices::utc(target.created_at)
-    ));
-    Ok(see_other("/account/sessions"))
-}
-
-/// Logs out every device of the user but this one.
-#[post("/account/sessions/revoke-others")]
-#[login_required]
-async fn revoke_other_sessions(
-    page: Page,
-    form: web::Form<CsrfOnlyForm>,
-    session: LoginSession<User>,
-) -> actix_web::Result<HttpResponse> {
-    page.csrf().verify(&form.csrf_token)?;
-    match session.revoke_other_sessions().await? {
-        0 => page.flash().info("You were not logged in on any other device."),
-        1 => page.flash().success("Logged out 1 other device."),
-        n => page.flash().success(format!("Logged out {n} other devices.")),
-    }
-    Ok(see_other("/account/sessions"))
-}
-
-/// `GET` of the sessions forms' targets, which a login redirect can land on: go to the page.
-#[routes]
-#[get("/account/sessions/revoke")]
-#[get("/account/sessions/revoke-others")]
-async fn sessions_forms_get() -> HttpResponse {
-    see_other("/account/sessions")
 }

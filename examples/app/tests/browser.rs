@@ -10,21 +10,20 @@
 //! its "Active sessions" page and logs the second out, whose next page is the login page; the
 //! second logs in again and the first logs out "all other devices"; the first logs itself out.
 //!
+//! Last, a third user opens the admin page and gets the 403 page (still at `/admin`, still
+//! logged in), is made an administrator by the binary's `grant-admin` on the server's
+//! database file, and opens the admin page from the header's "Admin" link (`browser/admin.rs`).
+//!
 //! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`, `/usr/bin/chromedriver`;
 //! `CHROME_BIN` and `CHROMEDRIVER` override the paths). Without them the test is skipped with a
 //! message, except under `CI=true`, where a missing browser is a failure.
 
 use std::error::Error;
-use std::io::Write as _;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use login_example_app::{Config, build};
-use serde_json::json;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 
@@ -46,133 +45,14 @@ macro_rules! check_eq {
     }};
 }
 
+#[path = "browser/admin.rs"]
+mod admin;
+#[path = "browser/chrome.rs"]
+mod chrome;
+
+use chrome::{Driver, browser_binaries, open_browser, open_browser_as, wait_for_profile_unlock};
+
 const PASSWORD: &str = "correct horse battery";
-
-/// The browser and driver binaries; `Ok(None)` (after saying why) when the test is skipped,
-/// `Err` when they are missing under `CI=true`.
-fn browser_binaries() -> Result<Option<(PathBuf, PathBuf)>, String> {
-    let pick = |var: &str, default: &str| {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(default))
-    };
-    let driver = pick("CHROMEDRIVER", "/usr/bin/chromedriver");
-    let chrome = pick("CHROME_BIN", "/usr/bin/chromium");
-    let missing: Vec<String> = [&driver, &chrome]
-        .into_iter()
-        .filter(|p| !p.is_file())
-        .map(|p| p.display().to_string())
-        .collect();
-    if missing.is_empty() {
-        return Ok(Some((driver, chrome)));
-    }
-    let message = format!(
-        "the browser test needs Chromium and chromedriver, and {} not found; install them with \
-         `apt-get install -y chromium chromium-driver` (or set CHROME_BIN and CHROMEDRIVER)",
-        missing.join(" and ")
-    );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        return Err(format!("CI=true: {message}"));
-    }
-    // Straight to stderr, not `eprintln!`: the test harness hides what passing tests print.
-    let _ = writeln!(std::io::stderr(), "SKIPPED browser_login_flow: {message}");
-    Ok(None)
-}
-
-/// A free port on loopback (bound, then released for chromedriver to take).
-fn free_port() -> TestResult<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// chromedriver, started by the test and killed when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Driver {
-    fn start(binary: &Path, log: &Path) -> TestResult<Driver> {
-        let port = free_port()?;
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .arg(format!("--log-path={}", log.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if Instant::now() > deadline {
-                return Err("chromedriver did not start listening within 20 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Ok(driver)
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Opens a Chromium session on the profile in `profile`.
-async fn open_browser(driver: &Driver, chrome: &Path, profile: &Path) -> TestResult<Client> {
-    open_browser_as(driver, chrome, profile, None).await
-}
-
-/// Opens a Chromium session on the profile in `profile`, sending `user_agent` if given.
-async fn open_browser_as(
-    driver: &Driver,
-    chrome: &Path,
-    profile: &Path,
-    user_agent: Option<&str>,
-) -> TestResult<Client> {
-    let mut args = vec![
-        "--headless".to_owned(),
-        "--no-sandbox".to_owned(),
-        "--disable-gpu".to_owned(),
-        "--disable-quic".to_owned(),
-        "--no-first-run".to_owned(),
-        "--disable-background-networking".to_owned(),
-        "--disable-component-update".to_owned(),
-        "--disable-sync".to_owned(),
-        "--disable-dev-shm-usage".to_owned(),
-        "--password-store=basic".to_owned(),
-        "--window-size=960,800".to_owned(),
-        format!("--user-data-dir={}", profile.display()),
-    ];
-    if let Some(agent) = user_agent {
-        args.push(format!("--user-agent={agent}"));
-    }
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chrome.display().to_string(),
-            // The machine has no network: without these, Chromium stalls on connection attempts
-            // (updates, sync, QUIC probes). `--no-sandbox` because CI runs as root.
-            "args": args,
-            // Start with a new tab page, never "continue where you left off", which would bring
-            // session cookies back and hide what the remember cookie does.
-            "prefs": { "session": { "restore_on_startup": 5 } },
-        },
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        return Err("capabilities must be an object".into());
-    };
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await?;
-    Ok(client)
-}
 
 /// Waits until the page's path is `path` (navigation after a click may take a moment);
 /// returns the decoded `next` query parameter, if any.
@@ -225,19 +105,6 @@ async fn cookie_names(client: &Client) -> TestResult<Vec<String>> {
         .iter()
         .map(|c| c.name().to_owned())
         .collect())
-}
-
-/// Waits until Chromium has let go of the profile, so the next session can open it.
-fn wait_for_profile_unlock(profile: &Path) -> TestResult {
-    let lock = profile.join("SingletonLock");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while lock.symlink_metadata().is_ok() {
-        if Instant::now() > deadline {
-            return Err("Chromium did not release its profile within 15 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Ok(())
 }
 
 fn save_screenshot(png: &[u8], name: &str) -> TestResult {
@@ -489,8 +356,10 @@ async fn run(driver_bin: &Path, chrome: &Path) -> TestResult {
     let temp = tempfile::tempdir()?;
     let profile = temp.path().join("profile");
     std::fs::create_dir_all(&profile)?;
+    // A database file, which `grant-admin` (another process) can open beside the server.
+    let database_url = format!("sqlite://{}", temp.path().join("app.db").display());
     let running = build(Config {
-        database_url: "sqlite::memory:".to_owned(),
+        database_url: database_url.clone(),
         secret_key: b"browser test key, at least thirty-two bytes long".to_vec(),
         // The app serves plain http on 127.0.0.1, and browsers do not send `Secure` cookies
         // over plain http: with them on, no login would stick. Production serves https and
@@ -534,6 +403,13 @@ async fn run(driver_bin: &Path, chrome: &Path) -> TestResult {
     devices?;
     closed.0?;
     closed.1?;
+
+    let admin_profile = temp.path().join("admin");
+    std::fs::create_dir_all(&admin_profile)?;
+    let client = open_browser(&driver, chrome, &admin_profile).await?;
+    let admin = admin::forbidden_then_admin(&client, &base, &database_url).await;
+    client.close().await?;
+    admin?;
 
     drop(driver);
     server.stop(true).await;
