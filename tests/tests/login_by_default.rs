@@ -8,7 +8,9 @@
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{App, HttpResponse, test, web};
-use login_runtime::{LoginManager, LoginScope, LoginSession, UserMixin, fresh_login_required, user_loader};
+use login_runtime::{
+    LoginManager, LoginScope, LoginSession, UserMixin, fresh_login_required, login_required, user_loader,
+};
 
 #[derive(Clone, Debug, UserMixin)]
 struct Member {
@@ -171,6 +173,46 @@ async fn logged_in_users_reach_every_route_and_a_public_route_keeps_its_own_guar
     );
     let (status, _, _) = get(&app, "/members/fresh", None).await;
     assert_eq!(status, StatusCode::FOUND, "and refuses anonymous visitors");
+}
+
+/// A rule type of its own (options make one), so that no other test reports it first.
+#[login_required(html)]
+async fn guarded_and_public() -> &'static str {
+    "guarded"
+}
+
+#[actix_web::test]
+async fn a_public_route_with_a_guard_is_reported_once_as_a_mistake() {
+    let (capture, _guard) = crate::tracing_events::Capture::install();
+    let manager = LoginManager::<Member>::builder(*b"login-by-default-key-of-32-bytes")
+        .build()
+        .unwrap();
+    let app = test::init_service(
+        App::new().wrap(manager).service(
+            web::scope("/s")
+                .wrap(LoginScope::new().login_by_default().public("/both"))
+                .route("/both", web::get().to(guarded_and_public)),
+        ),
+    )
+    .await;
+    assert_eq!(
+        get(&app, "/s/both", None).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the guard applies"
+    );
+    get(&app, "/s/both", None).await;
+    let reported: Vec<_> = capture
+        .runtime_events()
+        .into_iter()
+        .filter(|e| e.message.contains("declared public in its LoginScope"))
+        .collect();
+    assert_eq!(reported.len(), 1, "{reported:#?}");
+    assert_eq!(reported[0].level, tracing::Level::ERROR);
+    assert!(
+        reported[0]
+            .message
+            .contains("remove the guard or the `public` pattern")
+    );
 }
 
 #[actix_web::test]

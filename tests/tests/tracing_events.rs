@@ -18,28 +18,28 @@ use tracing::{Event, Level, Metadata, Subscriber, span};
 
 /// One recorded `tracing` event.
 #[derive(Clone, Debug)]
-struct Recorded {
+pub(crate) struct Recorded {
     target: String,
-    level: Level,
-    message: String,
+    pub(crate) level: Level,
+    pub(crate) message: String,
     /// The other fields, as `name=value` (values formatted as the runtime wrote them).
     fields: Vec<String>,
 }
 
 /// A subscriber that records every event into a shared list.
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<Recorded>>>);
+pub(crate) struct Capture(Arc<Mutex<Vec<Recorded>>>);
 
 impl Capture {
     /// Makes a fresh capture the current thread's default subscriber until the guard drops.
-    fn install() -> (Capture, DefaultGuard) {
+    pub(crate) fn install() -> (Capture, DefaultGuard) {
         let capture = Capture::default();
         let guard = tracing::subscriber::set_default(capture.clone());
         (capture, guard)
     }
 
     /// The events recorded at target `login_runtime`.
-    fn runtime_events(&self) -> Vec<Recorded> {
+    pub(crate) fn runtime_events(&self) -> Vec<Recorded> {
         self.0
             .lock()
             .unwrap()

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use crate::context::LoginContext;
 use crate::error::{missing_middleware, wrong_user_type};
 use crate::events::LoginEvent;
-use crate::guard::{AuthorizeRule, GuardHandle, RouteOptions};
+use crate::guard::{AuthorizeRule, DeclaredPublic, GuardHandle, RouteOptions, warn_public_and_guarded};
 use crate::loader::{LocalBoxFuture, UserLoader};
 use crate::permission::{PermissionLoader, permissions_of};
 use crate::refusal::Refusal;
@@ -68,6 +68,9 @@ impl<R: AuthorizeRule> FromRequest for Authorized<R> {
     type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if req.extensions().get::<DeclaredPublic>().is_some() {
+            warn_public_and_guarded(req, std::any::type_name::<R>());
+        }
         let ctx = typed_context::<R::User>(req, "a `#[login_required(permission = ..)]` route");
         let req = req.clone();
         Box::pin(async move {

@@ -38,6 +38,27 @@ pub(crate) trait ErasedContext {
     ) -> LocalBoxFuture<'static, Result<(), actix_web::Error>>;
 }
 
+/// Marks a request that a login-by-default [`LoginScope`](crate::LoginScope) let through
+/// because its path is declared public.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DeclaredPublic;
+
+/// Warns, once per route rule, that a route declared public in its scope also carries a guard:
+/// the guard applies (an exemption never removes a check), but one of the two is a mistake.
+pub(crate) fn warn_public_and_guarded(req: &HttpRequest, rule: &'static str) {
+    static WARNED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut warned) = WARNED.lock() else { return };
+    if warned.contains(&rule) {
+        return;
+    }
+    warned.push(rule);
+    tracing::error!(
+        target: "login_runtime",
+        path = req.path(),
+        "this route is declared public in its LoginScope (`public(..)`) and also has a guard macro; the guard applies: remove the guard or the `public` pattern"
+    );
+}
+
 /// The request-extension entry through which guards and extractors reach the context.
 #[derive(Clone)]
 pub(crate) struct GuardHandle(pub(crate) Rc<dyn ErasedContext>);
@@ -67,7 +88,16 @@ impl<R: RouteRule> FromRequest for Guard<R> {
     type Future = GuardFuture<R>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let handle = req.extensions().get::<GuardHandle>().cloned();
+        let (handle, public) = {
+            let ext = req.extensions();
+            (
+                ext.get::<GuardHandle>().cloned(),
+                ext.get::<DeclaredPublic>().is_some(),
+            )
+        };
+        if public {
+            warn_public_and_guarded(req, std::any::type_name::<R>());
+        }
         let check = match handle {
             Some(GuardHandle(ctx)) => ctx.check_owned(req.clone(), R::OPTIONS),
             None => Box::pin(std::future::ready(Err(missing_middleware(

@@ -12,7 +12,7 @@ use actix_web::{Error, HttpMessage};
 
 use crate::config::validate::check_view;
 use crate::error::missing_middleware;
-use crate::guard::{Flavour, GuardHandle, RouteOptions};
+use crate::guard::{DeclaredPublic, Flavour, GuardHandle, RouteOptions};
 use crate::loader::LocalBoxFuture;
 use crate::middleware::public_paths::PublicPath;
 
@@ -212,7 +212,11 @@ where
             None => Arc::clone(&self.rules),
         };
         req.extensions_mut().insert(merged);
-        if !self.rules.login_by_default || self.rules.is_public(req.match_info().unprocessed()) {
+        if !self.rules.login_by_default {
+            return LoginScopeFuture::inner(self.service.call(req));
+        }
+        if self.rules.is_public(req.match_info().unprocessed()) {
+            req.extensions_mut().insert(DeclaredPublic);
             return LoginScopeFuture::inner(self.service.call(req));
         }
         let service = Rc::clone(&self.service);
