@@ -34,7 +34,7 @@ use crate::crypto::fingerprint::FINGERPRINT_LEN;
 use crate::crypto::keys::{TAG_LEN, tags_equal};
 use crate::guard::{ErasedContext, RouteOptions};
 use crate::loader::{LocalBoxFuture, UserLoader};
-use crate::refusal::{Refusal, refuse, store_unavailable};
+use crate::refusal::{LoadFailure, Refusal, SwallowedAnswer, refuse, store_unavailable};
 use crate::remember::RememberToken;
 use crate::store::record::{LoginRecord, Secret};
 use crate::store::state::SessionState;
@@ -126,6 +126,8 @@ pub(crate) struct LoginContext<U: UserLoader> {
     /// The `next` the session held before `login_user` replaced it, still readable through
     /// `safe_next` in the same request but never carried into the new session.
     replaced_next: RefCell<Option<String>>,
+    /// The answer of a failed load that a handler swallowed (`refusal/deferred.rs`).
+    swallowed: SwallowedAnswer,
 }
 
 impl<U: UserLoader> LoginContext<U> {
@@ -138,6 +140,7 @@ impl<U: UserLoader> LoginContext<U> {
             load_waiters: RefCell::new(Vec::new()),
             in_chain: Cell::new(false),
             replaced_next: RefCell::new(None),
+            swallowed: SwallowedAnswer::default(),
             state: RefCell::new(State {
                 session: None,
                 session_dirty: false,
@@ -290,10 +293,17 @@ impl<U: UserLoader> LoginContext<U> {
         opts: &RouteOptions,
         err: crate::LoaderError,
     ) -> actix_web::Error {
-        match err.store_error() {
+        let answer = match err.store_error() {
             Some(store) => store_unavailable(&self.config, req, opts, store),
             None => err.into(),
-        }
+        };
+        LoadFailure::new(answer.error_response(), std::rc::Rc::clone(&self.swallowed)).into()
+    }
+
+    /// The answer of a failed load that the handler swallowed, if any: the middleware answers
+    /// it instead of the handler's response.
+    pub(crate) fn take_swallowed(&self) -> Option<actix_web::HttpResponse> {
+        self.swallowed.borrow_mut().take()
     }
 
     /// Whether the session login is fresh, and, with `max_age`, proved within that many seconds.

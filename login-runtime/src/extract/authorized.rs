@@ -16,6 +16,8 @@ use crate::loader::{LocalBoxFuture, UserLoader};
 use crate::permission::{PermissionLoader, permissions_of};
 use crate::refusal::Refusal;
 
+use super::deferred::DeferredRefusal;
+
 /// The request's login context for user type `U`: the missing-middleware error when there is
 /// no manager, the wrong-user-type error when the manager manages another type.
 fn typed_context<U: UserLoader>(
@@ -170,7 +172,7 @@ impl<U: PermissionLoader + UserLoader> FromRequest for Permissions<U> {
             let opts = RouteOptions::LOGIN_REQUIRED;
             let user = match ctx.authenticated_user(&req).await {
                 Ok(Some(user)) => user,
-                Ok(None) => return Err(ctx.refusal(&req, Refusal::Unauthorized, &opts)),
+                Ok(None) => return Err(DeferredRefusal::new(ctx, req, Refusal::Unauthorized, opts).into()),
                 Err(err) => return Err(ctx.load_failure(&req, &opts, err)),
             };
             match permissions_of(&user, &req).await {

@@ -2,6 +2,7 @@
 //! [`LoginUser`] builder) in `login_session.rs`.
 
 mod authorized;
+mod deferred;
 mod login_session;
 
 use std::future::Future;
@@ -20,6 +21,8 @@ use crate::loader::{LocalBoxFuture, UserLoader};
 use crate::refusal::Refusal;
 use crate::user::AnonymousUser;
 
+use deferred::DeferredRefusal;
+
 pub use authorized::{Authorized, Permissions};
 pub use login_session::{LoginSession, LoginUser};
 
@@ -34,6 +37,14 @@ fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginConte
 /// The logged-in user (Flask-Login's `current_user`, when logged in). Extracting it from an
 /// anonymous request answers with the manager's unauthorized response, so a handler that takes
 /// it is implicitly login-required.
+///
+/// `Option<CurrentUser<U>>` (actix's blanket `Option` extractor) works as a habit from
+/// actix-identity suggests: `None` for an anonymous visitor, with none of the refusal's side
+/// effects (no `Unauthorized` event, no flashed message, no `next` kept), since the refusal is
+/// only made when it is answered. A login that cannot be loaded (the user loader or the session
+/// store fails) is not `None`: the failure is answered (500 or 503) instead of the handler's
+/// page, so an outage never looks like a logout. [`MaybeUser`] says the same without the
+/// `Option`.
 ///
 /// ```
 /// use login_runtime::{CurrentUser, UserMixin, user_loader};
@@ -104,7 +115,14 @@ impl<U: UserLoader> Future for CurrentUserFuture<U> {
             let Found { ctx, req, user } = found?;
             match user {
                 Some(user) => Ok(CurrentUser(user)),
-                None => Err(ctx.refusal(&req, Refusal::Unauthorized, &RouteOptions::LOGIN_REQUIRED)),
+                // Made only if answered: wrapped in `Option<CurrentUser<U>>`, an anonymous
+                // request is served without the refusal's event, message or kept `next`.
+                None => {
+                    Err(
+                        DeferredRefusal::new(ctx, req, Refusal::Unauthorized, RouteOptions::LOGIN_REQUIRED)
+                            .into(),
+                    )
+                }
             }
         })
     }

@@ -137,6 +137,16 @@ where
         let this = self.project();
         match this.inner.poll(cx) {
             Poll::Ready(Ok(mut res)) => {
+                // A failed load that the handler swallowed (`Option<CurrentUser<U>>`) is
+                // answered instead of a page rendered as if nobody were logged in.
+                if let Some(mut answer) = this.ctx.take_swallowed() {
+                    this.ctx.finish(&mut answer);
+                    return Poll::Ready(Err(actix_web::error::InternalError::from_response(
+                        "the login state could not be loaded",
+                        answer,
+                    )
+                    .into()));
+                }
                 this.ctx.finish(res.response_mut());
                 Poll::Ready(Ok(res))
             }

@@ -3,6 +3,7 @@
 //! (`answer.rs`) read the configuration.
 
 mod answer;
+mod deferred;
 
 use actix_web::http::StatusCode;
 
@@ -11,6 +12,7 @@ use crate::messages::MessageKind;
 use crate::user::UserMixin;
 
 pub(crate) use answer::{refuse, store_unavailable};
+pub(crate) use deferred::{LoadFailure, SwallowedAnswer};
 
 /// Why a request was refused, handed to custom handlers.
 ///
