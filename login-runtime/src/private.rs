@@ -51,9 +51,18 @@ where
     fn extract(req: &HttpRequest) -> crate::LocalBoxFuture<'static, Result<Self, crate::LoaderError>> {
         let future = T::from_request(req, &mut Payload::None);
         Box::pin(async move {
-            future
-                .await
-                .map_err(|e| crate::LoaderError::from_extractor(e.into()))
+            future.await.map_err(|e| {
+                let err = crate::LoaderError::from_extractor(e.into());
+                // A request loader whose parameter cannot be extracted is skipped as a whole:
+                // name the parameter, so "why is my Bearer branch never reached" has an answer.
+                tracing::debug!(
+                    target: "login_runtime",
+                    parameter = std::any::type_name::<T>(),
+                    error = %err,
+                    "a loader parameter could not be extracted"
+                );
+                err
+            })
         })
     }
 }

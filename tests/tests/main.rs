@@ -45,6 +45,7 @@ mod user_ids;
 
 // Loading the user.
 mod loader_arguments;
+mod loader_parameter_trace;
 mod optional_current_user;
 mod request_loader;
 mod user_mixin;

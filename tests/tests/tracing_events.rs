@@ -23,7 +23,7 @@ pub(crate) struct Recorded {
     pub(crate) level: Level,
     pub(crate) message: String,
     /// The other fields, as `name=value` (values formatted as the runtime wrote them).
-    fields: Vec<String>,
+    pub(crate) fields: Vec<String>,
 }
 
 /// A subscriber that records every event into a shared list.
