@@ -44,6 +44,7 @@ mod timeouts;
 mod user_ids;
 
 // Loading the user.
+mod loaded_from;
 mod loader_arguments;
 mod loader_parameter_trace;
 mod optional_current_user;

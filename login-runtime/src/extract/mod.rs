@@ -3,6 +3,7 @@
 
 mod authorized;
 mod deferred;
+mod loaded_from;
 mod login_session;
 
 use std::future::Future;
@@ -24,6 +25,7 @@ use crate::user::AnonymousUser;
 use deferred::DeferredRefusal;
 
 pub use authorized::{Authorized, Permissions};
+pub use loaded_from::LoadedFrom;
 pub use login_session::{LoginSession, LoginUser};
 
 /// The request's login context for user type `U`, or the "middleware missing" error.
@@ -55,7 +57,7 @@ fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginConte
 ///     format!("Logged in as: {}", user.id)
 /// }
 /// ```
-pub struct CurrentUser<U>(Rc<U>);
+pub struct CurrentUser<U>(Rc<U>, LoadedFrom);
 
 impl<U> CurrentUser<U> {
     /// The shared user value.
@@ -73,6 +75,25 @@ impl<U> CurrentUser<U> {
     /// ```
     pub fn into_inner(self) -> Rc<U> {
         self.0
+    }
+
+    /// How the user was found: the session, the remember cookie, the request loader, or a
+    /// login in this request.
+    ///
+    /// ```
+    /// use login_runtime::{CurrentUser, LoadedFrom, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    ///
+    /// async fn export(user: CurrentUser<User>) -> String {
+    ///     if user.loaded_from() == LoadedFrom::Request {
+    ///         return "exports are not available to API keys".to_owned();
+    ///     }
+    ///     format!("export for {}", user.id)
+    /// }
+    /// ```
+    pub fn loaded_from(&self) -> LoadedFrom {
+        self.1
     }
 }
 
@@ -114,7 +135,10 @@ impl<U: UserLoader> Future for CurrentUserFuture<U> {
         self.0.poll(cx).map(|found| {
             let Found { ctx, req, user } = found?;
             match user {
-                Some(user) => Ok(CurrentUser(user)),
+                Some(user) => Ok(CurrentUser(
+                    user,
+                    LoadedFrom::of(ctx.source()).unwrap_or(LoadedFrom::Session),
+                )),
                 // Made only if answered: wrapped in `Option<CurrentUser<U>>`, an anonymous
                 // request is served without the refusal's event, message or kept `next`.
                 None => {
@@ -143,7 +167,7 @@ impl<U: UserLoader> Future for CurrentUserFuture<U> {
 ///     }
 /// }
 /// ```
-pub struct MaybeUser<U>(Option<Rc<U>>);
+pub struct MaybeUser<U>(Option<Rc<U>>, Option<LoadedFrom>);
 
 impl<U> MaybeUser<U> {
     /// The logged-in user, if any.
@@ -222,6 +246,25 @@ impl<U> MaybeUser<U> {
     pub fn into_inner(self) -> Option<Rc<U>> {
         self.0
     }
+
+    /// How the user was found, if somebody is logged in.
+    ///
+    /// ```
+    /// use login_runtime::{LoadedFrom, MaybeUser, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    ///
+    /// async fn banner(user: MaybeUser<User>) -> &'static str {
+    ///     match user.loaded_from() {
+    ///         Some(LoadedFrom::RememberCookie) => "Welcome back",
+    ///         Some(_) => "Hello",
+    ///         None => "Log in",
+    ///     }
+    /// }
+    /// ```
+    pub fn loaded_from(&self) -> Option<LoadedFrom> {
+        self.1
+    }
 }
 
 impl<U: UserLoader> FromRequest for MaybeUser<U> {
@@ -246,7 +289,11 @@ impl<U: UserLoader> Future for MaybeUserFuture<U> {
     type Output = Result<MaybeUser<U>, actix_web::Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.0.poll(cx).map(|found| Ok(MaybeUser(found?.user)))
+        self.0.poll(cx).map(|found| {
+            let Found { ctx, user, .. } = found?;
+            let from = user.as_ref().and_then(|_| LoadedFrom::of(ctx.source()));
+            Ok(MaybeUser(user, from))
+        })
     }
 }
 
