@@ -45,6 +45,32 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// A configuration error as an [`std::io::Error`] of kind
+/// [`InvalidInput`](std::io::ErrorKind::InvalidInput), with the `ConfigError` as its source
+/// and the same message, so that `build()?` works in an
+/// `async fn main() -> std::io::Result<()>`, where `HttpServer::bind` and `run` also
+/// return `io::Error`s.
+///
+/// ```
+/// # use login_runtime::{ConfigError, LoginManager, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+/// fn start() -> std::io::Result<()> {
+///     let _manager = LoginManager::<User>::builder("too short").build()?;
+///     Ok(())
+/// }
+///
+/// let err = start().unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+/// assert!(err.to_string().contains("at least 32 bytes"));
+/// assert!(err.get_ref().is_some_and(|inner| inner.is::<ConfigError>()));
+/// ```
+impl From<ConfigError> for std::io::Error {
+    fn from(err: ConfigError) -> Self {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, err)
+    }
+}
+
 /// Why `login_user` refused.
 ///
 /// ```

@@ -40,6 +40,8 @@
 //! See the README for the feature list and `ARCHITECTURE.md` for how a request flows through
 //! the middleware.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod clock;
 mod config;
 mod context;

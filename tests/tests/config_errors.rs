@@ -80,6 +80,27 @@ fn a_secret_key_shorter_than_32_bytes_is_refused_with_its_length_and_how_to_make
 }
 
 #[test]
+fn a_config_error_becomes_an_invalid_input_io_error_with_the_same_message_for_main() {
+    // What `async fn main() -> std::io::Result<()>` does with `build()?`.
+    fn start(key: &str) -> std::io::Result<()> {
+        LoginManager::<TestUser>::builder(key).build()?;
+        Ok(())
+    }
+    let config_err = LoginManager::<TestUser>::builder("short").build().unwrap_err();
+    let io_err = start("short").unwrap_err();
+    assert_eq!(io_err.kind(), std::io::ErrorKind::InvalidInput);
+    assert_eq!(io_err.to_string(), config_err.to_string());
+    let inner = io_err
+        .into_inner()
+        .expect("the ConfigError is kept as the source");
+    assert_eq!(
+        *inner.downcast::<login_runtime::ConfigError>().unwrap(),
+        config_err
+    );
+    assert!(start(KEY).is_ok());
+}
+
+#[test]
 fn a_short_fallback_key_is_refused_naming_which_one_and_how_to_make_one() {
     let err = build_error(
         LoginManager::<TestUser>::builder([7u8; 32]).fallback_keys([&[1u8; 32][..], &b"old key"[..]]),

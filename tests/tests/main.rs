@@ -87,6 +87,9 @@ mod quickstart_contract;
 mod diagnostics;
 mod hygiene;
 mod module_graph;
+
+// What the published crates ship.
+mod packaging;
 // `pub`, so that `missing_docs` and `unreachable_pub`, which it denies, apply to its items as they
 // would in a library crate.
 pub mod lints;
