@@ -1,12 +1,14 @@
 //! Shared fixtures of the benchmarks: a user type with an in-memory loader, the `/bare`,
 //! `/guarded`, `/maybe` and `/login` routes, and helpers that log in and read cookies back.
+//! For the cost of authorization: a permission loader on that user type, the `/permission` and
+//! `/check` routes, and a second user type ([`Member`]) that keeps its permissions in a field.
 //!
 //! The benchmarks (`benches/*.rs`), the load-test server (`examples/load_server.rs`) and the
 //! "no cost when untouched" tests (`tests/*.rs`) all build their apps from these pieces, so every
 //! figure is measured on the same handlers.
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use actix_web::cookie::Cookie;
@@ -16,7 +18,8 @@ use actix_web::test::TestRequest;
 use actix_web::{HttpResponse, get, web};
 use login_runtime::store::SessionStore;
 use login_runtime::{
-    CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, login_required, user_loader,
+    CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, login_required, permission_loader,
+    user_loader,
 };
 
 /// The id of the user every benchmark logs in as.
@@ -54,6 +57,7 @@ static USERS: LazyLock<HashMap<String, User>> = LazyLock::new(|| {
 
 thread_local! {
     static LOADS: Cell<u64> = const { Cell::new(0) };
+    static PERMISSION_LOADS: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Looks a user up in the in-memory table (a clone, as a database row would be a fresh value).
@@ -72,6 +76,37 @@ pub fn loader_calls() -> u64 {
 async fn load_user(id: String) -> Option<User> {
     LOADS.with(|n| n.set(n.get() + 1));
     find_user(&id)
+}
+
+/// How many times the permission loader of [`User`] ran on this thread (as [`loader_calls`]).
+pub fn permission_loader_calls() -> u64 {
+    PERMISSION_LOADS.with(Cell::get)
+}
+
+/// The permissions of the benchmarks: a small enum, as an application would declare them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Perm {
+    /// Held by the benchmark user; the permission the `/permission` routes ask for.
+    Admin,
+    /// Held by the benchmark user.
+    Billing,
+    /// Held by nobody.
+    Audit,
+}
+
+/// The permissions of every benchmark user, as a permission loader without a database returns
+/// them: a new set of two permissions per call.
+fn granted() -> HashSet<Perm> {
+    HashSet::from([Perm::Admin, Perm::Billing])
+}
+
+/// The permission loader of [`User`]: counts its calls and returns a constant set. Routes that
+/// check no permission (`/guarded`, `/maybe`, `/bare`) must never call it.
+#[permission_loader]
+async fn load_permissions(user: &User) -> HashSet<Perm> {
+    PERMISSION_LOADS.with(|n| n.set(n.get() + 1));
+    std::hint::black_box(user);
+    granted()
 }
 
 /// The benchmark manager: defaults everywhere (basic session protection, signed cookies), except
@@ -112,6 +147,26 @@ async fn guarded(user: CurrentUser<User>) -> String {
     body(&user.id)
 }
 
+/// The same route behind a permission: `Perm::Admin`, from [`User`]'s permission loader.
+#[get("/permission")]
+#[login_required(permission = Perm::Admin)]
+async fn permission(user: CurrentUser<User>) -> String {
+    body(&user.id)
+}
+
+/// A `check = ..` function: the user is active (always true for the benchmark user; the guard
+/// already refused inactive users, so this stands for any cheap test of the user's fields).
+fn is_active(user: &User) -> bool {
+    user.active
+}
+
+/// The same route behind a `check = ..` function instead of a permission.
+#[get("/check")]
+#[login_required(check = is_active)]
+async fn check(user: CurrentUser<User>) -> String {
+    body(&user.id)
+}
+
 /// The same route for anybody, logged in or not (verifies the cookies without refusing).
 #[get("/maybe")]
 async fn maybe(user: MaybeUser<User>) -> String {
@@ -135,6 +190,99 @@ async fn login(
 /// Registers `/bare`, `/guarded`, `/maybe` and `/login`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(bare).service(guarded).service(maybe).service(login);
+}
+
+/// Registers `/bare`, `/permission` and `/login`: `/permission` in the place `/guarded` has in
+/// [`routes`], so both are reached by the same routing work.
+pub fn permission_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(bare).service(permission).service(login);
+}
+
+/// Registers `/bare`, `/check` and `/login` (`/check` in the place of `/guarded`).
+pub fn check_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(bare).service(check).service(login);
+}
+
+/// A user that keeps its permissions on itself (`#[user(permissions)]`): [`User`]'s fields plus
+/// the set, so loading the user brings the permissions with it.
+#[derive(Clone, Debug, UserMixin)]
+pub struct Member {
+    /// The login name, used as the user id.
+    pub id: String,
+    /// Inactive users count as anonymous.
+    #[user(active)]
+    pub active: bool,
+    /// The permissions, read by `#[login_required(permission = ..)]` without a loader call.
+    #[user(permissions)]
+    pub permissions: HashSet<Perm>,
+}
+
+/// The member table: the same ids as the user table, each with the same two permissions.
+static MEMBERS: LazyLock<HashMap<String, Member>> = LazyLock::new(|| {
+    USERS
+        .keys()
+        .map(|id| {
+            let member = Member {
+                id: id.clone(),
+                active: true,
+                permissions: granted(),
+            };
+            (id.clone(), member)
+        })
+        .collect()
+});
+
+/// Looks a member up (a clone of the row, set included, as a database would return it).
+pub fn find_member(id: &str) -> Option<Member> {
+    MEMBERS.get(id).cloned()
+}
+
+/// The user loader of [`Member`].
+#[user_loader]
+async fn load_member(id: String) -> Option<Member> {
+    find_member(&id)
+}
+
+/// The benchmark manager for [`Member`]: the same settings as [`manager`].
+pub fn member_manager() -> LoginManager<Member> {
+    LoginManager::<Member>::builder(SECRET)
+        .secure_cookies(false)
+        .build()
+        .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
+}
+
+/// `/guarded` for a [`Member`]: the login check only, the set in the user row unread.
+#[get("/guarded")]
+#[login_required]
+async fn member_guarded(user: CurrentUser<Member>) -> String {
+    body(&user.id)
+}
+
+/// `/permission` for a [`Member`]: `Perm::Admin` looked up in the user's own field.
+#[get("/permission")]
+#[login_required(permission = Perm::Admin)]
+async fn member_permission(user: CurrentUser<Member>) -> String {
+    body(&user.id)
+}
+
+/// Logs the benchmark member in.
+#[get("/login")]
+async fn member_login(session: LoginSession<Member>) -> actix_web::Result<HttpResponse> {
+    let Some(member) = find_member(BENCH_USER) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
+    session.login_user(&member).await?;
+    Ok(HttpResponse::Ok().body("logged in"))
+}
+
+/// Registers `/bare`, `/guarded` and `/login` for [`Member`] (the layout of [`routes`]).
+pub fn member_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(bare).service(member_guarded).service(member_login);
+}
+
+/// Registers `/bare`, `/permission` and `/login` for [`Member`] (the layout of [`routes`]).
+pub fn member_permission_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(bare).service(member_permission).service(member_login);
 }
 
 /// The cookies a response sets, by name and value.
