@@ -126,8 +126,9 @@ pub(crate) struct LoginContext<U: UserLoader> {
     /// The `next` the session held before `login_user` replaced it, still readable through
     /// `safe_next` in the same request but never carried into the new session.
     replaced_next: RefCell<Option<String>>,
-    /// The answer of a failed load that a handler swallowed (`refusal/deferred.rs`).
-    swallowed: SwallowedAnswer,
+    /// The answer of a failed load that a handler swallowed (`refusal/deferred.rs`); made only
+    /// when a load fails, so a request pays nothing for it otherwise.
+    swallowed: OnceCell<SwallowedAnswer>,
 }
 
 impl<U: UserLoader> LoginContext<U> {
@@ -140,7 +141,7 @@ impl<U: UserLoader> LoginContext<U> {
             load_waiters: RefCell::new(Vec::new()),
             in_chain: Cell::new(false),
             replaced_next: RefCell::new(None),
-            swallowed: SwallowedAnswer::default(),
+            swallowed: OnceCell::new(),
             state: RefCell::new(State {
                 session: None,
                 session_dirty: false,
@@ -297,13 +298,14 @@ impl<U: UserLoader> LoginContext<U> {
             Some(store) => store_unavailable(&self.config, req, opts, store),
             None => err.into(),
         };
-        LoadFailure::new(answer.error_response(), std::rc::Rc::clone(&self.swallowed)).into()
+        let swallowed = std::rc::Rc::clone(self.swallowed.get_or_init(SwallowedAnswer::default));
+        LoadFailure::new(answer.error_response(), swallowed).into()
     }
 
     /// The answer of a failed load that the handler swallowed, if any: the middleware answers
     /// it instead of the handler's response.
     pub(crate) fn take_swallowed(&self) -> Option<actix_web::HttpResponse> {
-        self.swallowed.borrow_mut().take()
+        self.swallowed.get()?.borrow_mut().take()
     }
 
     /// Whether the session login is fresh, and, with `max_age`, proved within that many seconds.
