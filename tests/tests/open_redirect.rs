@@ -413,6 +413,47 @@ async fn the_manager_allow_list_admits_its_hosts_only() {
     }
 }
 
+#[actix_rt::test]
+async fn the_forced_host_is_the_sites_own_and_admits_only_itself() {
+    let manager = LoginManager::<quickstart::User>::builder("forced-host-test-key-0123456789abcdef")
+        .force_host_for_redirects("accounts.example")
+        .secure_cookies(false)
+        .build()
+        .expect("valid manager");
+    let app = init_service(App::new().wrap(manager).configure(quickstart::routes)).await;
+    for (next, expected) in [
+        (
+            "https://accounts.example/profile",
+            "https://accounts.example/profile",
+        ),
+        ("http://accounts.example/", "http://accounts.example/"),
+        ("https://evil.example/", "/protected"),
+        ("https://accounts.example.evil.example/", "/protected"),
+        ("https://accounts.example@evil.example/", "/protected"),
+        ("//accounts.example/", "/protected"),
+    ] {
+        let req = TestRequest::post()
+            .uri("/login")
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload(form(next))
+            .to_request();
+        let res = call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&res).as_deref(), Some(expected), "{next:?}");
+    }
+    // Every bypass payload is still refused with the forced host configured (the oversized
+    // generated ones are refused by the form's size limit before `safe_next` sees them).
+    for payload in BYPASSES {
+        let req = TestRequest::post()
+            .uri("/login")
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload(form(payload))
+            .to_request();
+        let res = call_service(&app, req).await;
+        assert_eq!(location(&res).as_deref(), Some("/protected"), "{payload:?}");
+    }
+}
+
 #[test]
 fn test_safe_next_refuses_open_redirects__beyond_flask_4_6() {
     for bad in [

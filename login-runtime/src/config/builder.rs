@@ -234,6 +234,10 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// address with an optional port, such as `example.com:8443`; anything else is refused by
     /// [`build`](Self::build).
     ///
+    /// The same host is the site's own for `next`: `LoginSession::safe_next` and `is_safe_next`
+    /// accept absolute URLs on it (`https://accounts.example.com/profile`), as they accept the
+    /// [`allowed_redirect_hosts`](Self::allowed_redirect_hosts).
+    ///
     /// ```
     /// # use actix_web::{App, test, web};
     /// # use login_runtime::guard::{Guard, LoginRequired};

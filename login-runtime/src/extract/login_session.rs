@@ -340,7 +340,10 @@ impl<U: UserLoader> LoginSession<U> {
     }
 
     /// Whether `url` is a safe redirect target: a local path, or an absolute URL on one of the
-    /// manager's allowed hosts.
+    /// manager's allowed hosts, or on the host of
+    /// [`force_host_for_redirects`](crate::LoginManagerBuilder::force_host_for_redirects) (the
+    /// site's own canonical host; the request's `Host` header is never trusted for this, since
+    /// the client writes it).
     ///
     /// ```
     /// use std::collections::HashMap;
@@ -358,7 +361,12 @@ impl<U: UserLoader> LoginSession<U> {
     /// }
     /// ```
     pub fn is_safe_next(&self, url: &str) -> bool {
-        is_safe_next(url, &self.ctx.config().redirects.allowed_hosts)
+        let redirects = &self.ctx.config().redirects;
+        is_safe_next(url, &redirects.allowed_hosts)
+            || redirects
+                .force_host
+                .as_ref()
+                .is_some_and(|own| is_safe_next(url, std::slice::from_ref(own)))
     }
 
     /// Where to go after a login: `candidate` (a form field), else the `next` query parameter,
