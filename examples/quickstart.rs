@@ -18,7 +18,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use base64::Engine as _;
 use login_runtime::store::{MemoryStore, RedisStore, SessionStore};
 use login_runtime::{
-    CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, Refusal,
+    CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, RefusalContext,
     SessionHandle, SessionProtection, StoreErrorKind, UserMixin, fresh_login_required, login_required,
     parse_duration, request_loader, user_loader,
 };
@@ -487,10 +487,11 @@ async fn api_me(user: CurrentUser<User>) -> HttpResponse {
     HttpResponse::Ok().json(Me { id: &user.id })
 }
 
-/// The 403 of a logged-in user without the permission: JSON under `/api/`, an HTML page
-/// elsewhere. Never a redirect to the login page, and the user stays logged in.
-fn forbidden(req: &HttpRequest, _: Refusal) -> HttpResponse {
-    if req.path().starts_with("/api/") {
+/// The 403 of a logged-in user without the permission: JSON on JSON routes (the library's own
+/// answer), an HTML page elsewhere. Never a redirect to the login page, and the user stays
+/// logged in.
+fn forbidden(_req: &HttpRequest, refusal: &RefusalContext) -> HttpResponse {
+    if refusal.flavour() == login_runtime::guard::Flavour::Json {
         return json_error(
             actix_web::http::StatusCode::FORBIDDEN,
             "forbidden",

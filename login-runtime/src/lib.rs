@@ -85,7 +85,7 @@ pub use permission::{
     permissions_of,
 };
 pub use redirect::{is_safe_next, login_url, make_next_param};
-pub use refusal::Refusal;
+pub use refusal::{Refusal, RefusalContext};
 pub use sessions::{InvalidSessionHandle, LiveSession, SessionHandle};
 pub use user::{AnonymousUser, UserMixin};
 

@@ -31,7 +31,7 @@ async fn test_needs_refresh_uses_handler__flask_2_5_item_49() {
     let manager = builder()
         .refresh_view("/reauth")
         .needs_refresh_handler(|_, refusal| {
-            assert_eq!(refusal, Refusal::NeedsRefresh);
+            assert_eq!(refusal.refusal(), Refusal::NeedsRefresh);
             HttpResponse::Forbidden().body("Needs refresh!")
         })
         .build()

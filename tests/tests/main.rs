@@ -59,6 +59,7 @@ mod login_scope;
 mod login_url;
 mod open_redirect;
 mod permissions;
+mod refusal_context;
 mod refusals;
 mod session_next;
 

@@ -357,7 +357,7 @@ async fn the_forbidden_handler_and_event_replace_the_default_answer() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
     let manager = LoginManager::<Member>::builder(*KEY)
-        .forbidden_handler(|_req, why| HttpResponse::Forbidden().body(format!("custom {why:?}")))
+        .forbidden_handler(|_req, why| HttpResponse::Forbidden().body(format!("custom {:?}", why.refusal())))
         .on_event(move |_req, event| {
             if let LoginEvent::Forbidden(user) = event {
                 log.lock().unwrap().push(user.id.clone());

@@ -107,7 +107,7 @@ async fn test_unauthorized_uses_authorized_handler__flask_2_3_item_22() {
         .attach(builder())
         .login_view("/login")
         .unauthorized_handler(|_req, refusal| {
-            assert_eq!(refusal, Refusal::Unauthorized);
+            assert_eq!(refusal.refusal(), Refusal::Unauthorized);
             HttpResponse::build(StatusCode::IM_A_TEAPOT).body("This is secret!")
         })
         .build()

@@ -9,7 +9,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
-use login_runtime::{LoginEvent, Refusal, login_required};
+use login_runtime::{LoginEvent, RefusalContext, login_required};
 use minijinja::context;
 use minijinja::value::Value;
 
@@ -71,7 +71,7 @@ pub fn keep_refused_user(req: &HttpRequest, event: &LoginEvent<'_, User>) {
 /// The `forbidden_handler`: a logged-in user lacks a route's permission. A 403 page in the
 /// app's templates, with the user still shown as logged in and a link home. (The app's only
 /// permission routes are HTML pages; a JSON route would need a JSON answer here.)
-pub fn forbidden(req: &HttpRequest, _refusal: Refusal) -> HttpResponse {
+pub fn forbidden(req: &HttpRequest, _refusal: &RefusalContext) -> HttpResponse {
     let user = req.extensions_mut().remove::<Refused>().map(|r| r.0);
     match Page::for_refusal(req, user) {
         Ok(page) => page

@@ -14,7 +14,7 @@ use crate::events::LoginEvent;
 use crate::loader::{RequestLoader, UserLoader};
 use crate::messages::LoginMessage;
 use crate::middleware::LoginManager;
-use crate::refusal::Refusal;
+use crate::refusal::RefusalContext;
 use crate::store::SessionStore;
 
 impl<U: UserLoader> LoginManager<U> {
@@ -561,7 +561,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn unauthorized_handler(
         mut self,
-        f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
+        f: impl Fn(&HttpRequest, &RefusalContext) -> HttpResponse + Send + Sync + 'static,
     ) -> Self {
         self.settings.answers.unauthorized = Some(Arc::new(f));
         self
@@ -586,7 +586,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn needs_refresh_handler(
         mut self,
-        f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
+        f: impl Fn(&HttpRequest, &RefusalContext) -> HttpResponse + Send + Sync + 'static,
     ) -> Self {
         self.settings.answers.needs_refresh = Some(Arc::new(f));
         self
@@ -614,7 +614,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn forbidden_handler(
         mut self,
-        f: impl Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync + 'static,
+        f: impl Fn(&HttpRequest, &RefusalContext) -> HttpResponse + Send + Sync + 'static,
     ) -> Self {
         self.settings.answers.forbidden = Some(Arc::new(f));
         self

@@ -13,11 +13,11 @@ use crate::error::{ConfigError, StoreError};
 use crate::events::EventHook;
 use crate::loader::{RequestLoader, UserLoader};
 use crate::messages::{LOGIN_MESSAGE, Localizer, LoginMessage, REFRESH_MESSAGE};
-use crate::refusal::Refusal;
+use crate::refusal::RefusalContext;
 use crate::store::SessionStore;
 
 /// A custom refusal answer (`unauthorized_handler`, `needs_refresh_handler`).
-pub(crate) type Handler = Arc<dyn Fn(&HttpRequest, Refusal) -> HttpResponse + Send + Sync>;
+pub(crate) type Handler = Arc<dyn Fn(&HttpRequest, &RefusalContext) -> HttpResponse + Send + Sync>;
 /// A custom answer when the session store cannot be reached.
 pub(crate) type StoreErrorHandler = Arc<dyn Fn(&HttpRequest, &StoreError) -> HttpResponse + Send + Sync>;
 /// A hook that sees each message for the user with the redirect it goes with.

@@ -2,6 +2,7 @@
 //! `WWW-Authenticate`, a plain 401, the application's own handler, and the 503 of a session
 //! store outage.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
@@ -15,7 +16,7 @@ use crate::loader::UserLoader;
 use crate::messages::{LoginMessage, localized};
 use crate::middleware::scope::{ScopeRules, ScopeView};
 use crate::redirect::{MAX_NEXT_LEN, login_url, make_next_param};
-use crate::refusal::Refusal;
+use crate::refusal::{Refusal, RefusalContext};
 
 /// The flavour that applies: the route's, else the scope's, else the manager's default.
 fn flavour<U: UserLoader>(config: &Config<U>, opts: &RouteOptions, scope: Option<&ScopeRules>) -> Flavour {
@@ -92,28 +93,60 @@ fn answer<U: UserLoader>(
         Refusal::NeedsRefresh => &config.answers.needs_refresh,
         Refusal::Forbidden => &config.answers.forbidden,
     };
-    if let Some(handler) = handler {
-        return handler(req, refusal);
+    let decided = default_answer(config, req, refusal, opts, keep_next);
+    match handler {
+        Some(handler) => handler(req, &decided),
+        None => decided.default_answer(),
     }
+}
+
+/// The library's own answer, and what went into it, for a custom handler to use or adjust.
+fn default_answer<U: UserLoader>(
+    config: &Config<U>,
+    req: &HttpRequest,
+    refusal: Refusal,
+    opts: &RouteOptions,
+    keep_next: impl FnOnce(String),
+) -> RefusalContext {
     let scope = scope_rules(req);
-    let message = match refusal {
+    let configured = match refusal {
         Refusal::Unauthorized => &config.messages.login,
         Refusal::NeedsRefresh => &config.messages.refresh,
         Refusal::Forbidden => &None,
     };
-    if flavour(config, opts, scope.as_deref()) == Flavour::Json {
+    let message = match (configured, refusal.message_kind()) {
+        (Some((text, category)), Some(kind)) => Some(LoginMessage::new(
+            kind,
+            localized(&config.messages.localize, text).into_owned(),
+            category.clone(),
+        )),
+        _ => None,
+    };
+    let flavour = match flavour(config, opts, scope.as_deref()) {
+        Flavour::Json => Flavour::Json,
+        _ => Flavour::Html,
+    };
+    let decided =
+        |location: Option<String>, message: Option<LoginMessage>, response: HttpResponse| RefusalContext {
+            refusal,
+            flavour,
+            location,
+            message,
+            default: RefCell::new(Some(response)),
+        };
+    if flavour == Flavour::Json {
         let (error, default_message) = refusal.json_error();
-        let text = message.as_ref().map_or(default_message, |m| m.0.as_str());
+        let text = configured.as_ref().map_or(default_message, |m| m.0.as_str());
         let mut response = json(refusal.status(), error, text);
         if refusal.status() == StatusCode::UNAUTHORIZED
             && let Ok(value) = HeaderValue::from_str(&config.answers.www_authenticate)
         {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }
-        return response;
+        return decided(None, message, response);
     }
     let Some(view) = view(config, refusal, opts, scope.as_deref()) else {
-        return plain(refusal.status(), refusal.plain_text());
+        return decided(None, message, plain(refusal.status(), refusal.plain_text()));
     };
     let current = current_url(req);
     let location = if config.redirects.use_session_for_next {
@@ -132,27 +165,26 @@ fn answer<U: UserLoader>(
             config.redirects.force_host.as_deref(),
         )
     };
-    let Ok(location) = HeaderValue::from_str(&location) else {
+    let Ok(header_value) = HeaderValue::from_str(&location) else {
         // Every view is checked before it gets here (the manager's and the macros' at build
         // time, a scope's when the scope is made); should one still not fit in a header,
         // refuse plainly instead of a 500.
         tracing::error!(target: "login_runtime", view = %view, "the login view is not a valid URL; answering 401");
-        return plain(StatusCode::UNAUTHORIZED, Refusal::Unauthorized.plain_text());
+        return decided(
+            None,
+            message,
+            plain(StatusCode::UNAUTHORIZED, Refusal::Unauthorized.plain_text()),
+        );
     };
     let mut response = HttpResponse::Found()
-        .insert_header((header::LOCATION, location))
+        .insert_header((header::LOCATION, header_value))
         .finish();
-    if let (Some((text, category)), Some(kind)) = (message, refusal.message_kind()) {
-        let message = LoginMessage::new(
-            kind,
-            localized(&config.messages.localize, text).into_owned(),
-            category.clone(),
-        );
+    if let Some(message) = &message {
         for hook in &config.messages.hooks {
-            hook(req, &message, &mut response);
+            hook(req, message, &mut response);
         }
     }
-    response
+    decided(Some(location), message, response)
 }
 
 /// The answer to a request that needs the login state while the session store fails: the

@@ -3,6 +3,7 @@
 //! (`answer.rs`) read the configuration.
 
 mod answer;
+mod context;
 mod deferred;
 
 use actix_web::http::StatusCode;
@@ -12,23 +13,25 @@ use crate::messages::MessageKind;
 use crate::user::UserMixin;
 
 pub(crate) use answer::{refuse, store_unavailable};
+pub use context::RefusalContext;
 pub(crate) use deferred::{LoadFailure, SwallowedAnswer};
 
-/// Why a request was refused, handed to custom handlers.
+/// Why a request was refused; custom handlers read it from
+/// [`RefusalContext::refusal`].
 ///
 /// ```
 /// # use login_runtime::{LoginManager, UserMixin, user_loader};
 /// # #[derive(Clone, UserMixin)] struct User { id: String }
 /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
 /// use actix_web::{HttpRequest, HttpResponse};
-/// use login_runtime::Refusal;
+/// use login_runtime::{Refusal, RefusalContext};
 ///
-/// fn refuse(_req: &HttpRequest, why: Refusal) -> HttpResponse {
-///     match why {
+/// fn refuse(_req: &HttpRequest, why: &RefusalContext) -> HttpResponse {
+///     match why.refusal() {
 ///         Refusal::Unauthorized => HttpResponse::Unauthorized().body("Log in first."),
 ///         Refusal::NeedsRefresh => HttpResponse::Unauthorized().body("Enter your password again."),
 ///         Refusal::Forbidden => HttpResponse::Forbidden().body("Ask an administrator for access."),
-///         _ => HttpResponse::Unauthorized().finish(),
+///         _ => why.default_answer(),
 ///     }
 /// }
 /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
