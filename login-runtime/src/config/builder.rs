@@ -531,7 +531,9 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         self
     }
 
-    /// Replaces the default unauthorized answer (Flask-Login's `unauthorized_handler`).
+    /// Replaces the default unauthorized answer (Flask-Login's `unauthorized_handler`). The
+    /// handler gets a [`RefusalContext`]: the flavour that applies, the login URL with `next`,
+    /// the configured message, and the default answer to return or adjust.
     ///
     /// ```
     /// # use actix_web::{App, test, web};
