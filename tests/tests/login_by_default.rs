@@ -97,18 +97,8 @@ where
         >,
     B: actix_web::body::MessageBody,
 {
-    let mut req = test::TestRequest::get().uri(uri);
-    if let Some(c) = cookie {
-        req = req.cookie(c.clone());
-    }
-    let res = test::call_service(app, req.to_request()).await;
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
-    (status, location, body)
+    let f = crate::support::fetch::fetch_get(app, uri, cookie).await;
+    (f.status, f.location, f.body)
 }
 
 #[actix_web::test]

@@ -26,6 +26,7 @@ mod quickstart;
 
 /// Fixtures shared by some of the modules below.
 mod support {
+    pub(crate) mod fetch;
     pub(crate) mod member_app;
 }
 

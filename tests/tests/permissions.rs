@@ -203,22 +203,8 @@ where
         >,
     B: actix_web::body::MessageBody,
 {
-    let mut req = test::TestRequest::get().uri(uri);
-    if let Some(c) = cookie {
-        req = req.cookie(c.clone());
-    }
-    let res = test::call_service(app, req.to_request()).await;
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let ctype = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
-    (status, format!("{}|{body}", ctype.unwrap_or_default()), location)
+    let f = crate::support::fetch::fetch_get(app, uri, cookie).await;
+    (f.status, format!("{}|{}", f.content_type, f.body), f.location)
 }
 
 #[actix_web::test]
