@@ -8,6 +8,7 @@
 mod args;
 mod authorize;
 mod guard;
+mod guard_keys;
 mod loader;
 mod loader_fn;
 mod paths;
