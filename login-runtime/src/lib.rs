@@ -68,7 +68,9 @@ mod user;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use config::{CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtection, parse_duration};
+pub use config::{
+    CookieContent, CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtection, parse_duration,
+};
 pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
 pub use extract::{

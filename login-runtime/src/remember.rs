@@ -5,8 +5,9 @@
 //! cookie stops working at its deadline even if the client ignores `Expires`, and every remember
 //! cookie of a user stops working when that user's auth hash (their password) changes.
 
-use crate::crypto::keys::{KeyRing, TAG_LEN};
-use crate::crypto::wire::{self, Reader, Writer};
+use crate::crypto::envelope::Envelope;
+use crate::crypto::keys::{KeyMatch, TAG_LEN};
+use crate::crypto::wire::{Reader, Writer};
 
 const VERSION: u8 = 1;
 
@@ -23,14 +24,14 @@ pub(crate) struct RememberToken {
     pub(crate) auth_digest: Option<[u8; TAG_LEN]>,
 }
 
-/// Signs and verifies remember tokens.
+/// Seals and opens remember tokens (signed or private, as the envelope is).
 #[derive(Clone)]
 pub(crate) struct RememberCodec {
-    keys: KeyRing,
+    keys: Envelope,
 }
 
 impl RememberCodec {
-    pub(crate) fn new(keys: KeyRing) -> Self {
+    pub(crate) fn new(keys: Envelope) -> Self {
         RememberCodec { keys }
     }
 
@@ -45,12 +46,13 @@ impl RememberCodec {
             Some(d) => w.u8(1).fixed(d),
             None => w.u8(0),
         };
-        wire::seal(&self.keys, &w.finish())
+        self.keys.seal(&w.finish())
     }
 
-    /// The token in `value` if we signed it and it has not expired at `now` (unix seconds).
-    pub(crate) fn open(&self, value: &str, now: u64) -> Option<RememberToken> {
-        wire::open(&self.keys, value, |payload| decode(payload, now))
+    /// The token in `value` and the key that opened it, if we sealed it and it has not expired
+    /// at `now` (unix seconds).
+    pub(crate) fn open(&self, value: &str, now: u64) -> Option<(RememberToken, KeyMatch)> {
+        self.keys.open(value, |payload| decode(payload, now))
     }
 }
 
@@ -80,10 +82,15 @@ fn decode(payload: &[u8], now: u64) -> Option<RememberToken> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::envelope::CookieContent;
     use crate::crypto::keys::Purpose;
 
+    fn envelope(purpose: Purpose) -> Envelope {
+        Envelope::new(&[5; 32], &[], purpose, CookieContent::Signed)
+    }
+
     fn codec() -> RememberCodec {
-        RememberCodec::new(KeyRing::new(&[5; 32], &[], Purpose::Remember))
+        RememberCodec::new(envelope(Purpose::Remember))
     }
 
     fn token() -> RememberToken {
@@ -98,17 +105,14 @@ mod tests {
     #[test]
     fn a_token_round_trips_until_it_expires() {
         let sealed = codec().seal(&token());
-        assert_eq!(codec().open(&sealed, 999), Some(token()));
+        assert_eq!(codec().open(&sealed, 999), Some((token(), KeyMatch::Primary)));
         assert_eq!(codec().open(&sealed, 1000), None, "expired at its deadline");
     }
 
     #[test]
     fn a_session_cookie_is_never_a_remember_token() {
-        let session_keys = KeyRing::new(&[5; 32], &[], Purpose::Session);
-        let forged = wire::seal(
-            &session_keys,
-            b"\x01\x00\x01a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\xe8\x00",
-        );
+        let forged = envelope(Purpose::Session)
+            .seal(b"\x01\x00\x01a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\xe8\x00");
         assert_eq!(codec().open(&forged, 0), None);
     }
 }

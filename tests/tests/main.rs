@@ -72,7 +72,9 @@ mod store_model;
 // Cookies.
 mod cookie_attributes;
 mod cookie_writes;
+mod key_rotation;
 mod malformed_cookies;
+mod private_cookies;
 mod stale_cookies;
 mod tampered_cookies;
 

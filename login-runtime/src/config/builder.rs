@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use crate::config::settings::{CookieSettings, SessionProtection, Settings};
 use crate::config::validate::check_settings;
 use crate::config::{Config, Keys};
+use crate::crypto::envelope::CookieContent;
 use crate::error::{ConfigError, StoreError};
 use crate::events::LoginEvent;
 use crate::loader::{RequestLoader, UserLoader};
@@ -91,6 +92,28 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn fallback_keys<K: AsRef<[u8]>>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
         self.fallback_keys = keys.into_iter().map(|k| k.as_ref().to_vec()).collect();
+        self
+    }
+
+    /// Whether the login cookies are signed (the default: readable, never forgeable) or private
+    /// (encrypted: unreadable without the key too). Applies to the session and remember
+    /// cookies, with the cookie store and with a server-side store, under the same secret key
+    /// and fallbacks; see [`CookieContent`] for the trade-offs.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// use login_runtime::CookieContent;
+    ///
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .fallback_keys(["the old secret key of at least thirty-two bytes"])
+    ///     .cookie_content(CookieContent::Private)
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn cookie_content(mut self, content: CookieContent) -> Self {
+        self.settings.cookies.content = content;
         self
     }
 
@@ -891,7 +914,11 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn build(self) -> Result<LoginManager<U>, ConfigError> {
         check_settings(&self.secret_key, &self.fallback_keys, &self.settings)?;
-        let keys = Keys::derive(&self.secret_key, &self.fallback_keys);
+        let keys = Keys::derive(
+            &self.secret_key,
+            &self.fallback_keys,
+            self.settings.cookies.content,
+        );
         Ok(LoginManager::from_config(Arc::new(Config::new(
             self.settings,
             keys,

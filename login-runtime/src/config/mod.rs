@@ -15,6 +15,7 @@ use std::ops::Deref;
 
 use actix_web::HttpRequest;
 
+use crate::crypto::envelope::Envelope;
 use crate::crypto::fingerprint::FingerprintKeys;
 use crate::crypto::keys::{KeyRing, Purpose};
 use crate::events::LoginEvent;
@@ -23,39 +24,41 @@ use crate::remember::RememberCodec;
 use crate::store::cookie::SessionCodec;
 use crate::store::server::ServerStore;
 
+pub use crate::crypto::envelope::CookieContent;
 pub use builder::LoginManagerBuilder;
 pub use settings::{CookieSettings, SessionProtection};
 pub use validate::{MIN_KEY_LEN, parse_duration};
 
 use settings::Settings;
 
-/// The keys derived from the secret (and its fallbacks), one per purpose.
+/// The keys derived from the secret (and its fallbacks), one per purpose; the four cookie
+/// purposes in the [`CookieContent`] format the manager was built with.
 pub(crate) struct Keys {
-    /// Signs the stateless session cookie.
+    /// Seals the stateless session cookie.
     pub(crate) session: SessionCodec,
-    /// Signs the stateless remember cookie.
+    /// Seals the stateless remember cookie.
     pub(crate) remember: RememberCodec,
     /// Digests users' auth hashes.
     pub(crate) auth: KeyRing,
     /// Keys the session-protection fingerprint.
     pub(crate) fingerprint: FingerprintKeys,
-    /// Signs a server-side session id.
-    pub(crate) session_id: KeyRing,
-    /// Signs a server-side remember token.
-    pub(crate) remember_id: KeyRing,
+    /// Seals a server-side session id.
+    pub(crate) session_id: Envelope,
+    /// Seals a server-side remember token.
+    pub(crate) remember_id: Envelope,
 }
 
 impl Keys {
-    pub(crate) fn derive(secret: &[u8], fallbacks: &[Vec<u8>]) -> Self {
+    pub(crate) fn derive(secret: &[u8], fallbacks: &[Vec<u8>], content: CookieContent) -> Self {
         let ring = |purpose| KeyRing::new(secret, fallbacks, purpose);
-        let session = ring(Purpose::Session);
+        let envelope = |purpose| Envelope::new(secret, fallbacks, purpose, content);
         Keys {
-            fingerprint: FingerprintKeys::new(&session),
-            session: SessionCodec::new(session),
-            remember: RememberCodec::new(ring(Purpose::Remember)),
+            fingerprint: FingerprintKeys::new(&ring(Purpose::Session)),
+            session: SessionCodec::new(envelope(Purpose::Session)),
+            remember: RememberCodec::new(envelope(Purpose::Remember)),
             auth: ring(Purpose::AuthHash),
-            session_id: ring(Purpose::SessionId),
-            remember_id: ring(Purpose::RememberId),
+            session_id: envelope(Purpose::SessionId),
+            remember_id: envelope(Purpose::RememberId),
         }
     }
 }

@@ -9,6 +9,7 @@ use actix_web::cookie::SameSite;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::crypto::envelope::CookieContent;
 use crate::error::{ConfigError, StoreError};
 use crate::events::EventHook;
 use crate::loader::{RequestLoader, UserLoader};
@@ -125,6 +126,8 @@ impl CookieSettings {
 pub(crate) struct Cookies {
     pub(crate) session: CookieSettings,
     pub(crate) remember: CookieSettings,
+    /// Signed (readable) or private (encrypted) values, for both cookies.
+    pub(crate) content: CookieContent,
 }
 
 /// "Remember me".
@@ -208,6 +211,7 @@ impl<U: UserLoader> Settings<U> {
             cookies: Cookies {
                 session: CookieSettings::named(DEFAULT_SESSION_COOKIE),
                 remember: CookieSettings::named(DEFAULT_REMEMBER_COOKIE),
+                content: CookieContent::Signed,
             },
             remember: Remember {
                 duration: Duration::from_secs(365 * 86_400),

@@ -39,6 +39,7 @@ impl<U: UserLoader> LoginContext<U> {
         }
         self.apply_session_protection(req, incoming);
         self.apply_timeouts();
+        self.rekey_session(req, incoming);
         if server {
             Box::pin(self.record_policy_changes(incoming)).await?;
             if self.decided() {
@@ -67,14 +68,20 @@ impl<U: UserLoader> LoginContext<U> {
             if self.decided() {
                 return Ok(());
             }
-            match loaded {
-                Some(u) if self.auth_matches(&u, stored_digest.as_ref()) => {
+            match loaded.and_then(|u| Some((self.auth_matches(&u, stored_digest.as_ref())?, u))) {
+                Some((matched, u)) => {
+                    if self.rekey_auth_digest(&u, matched) && server {
+                        Box::pin(self.record_policy_changes(incoming)).await?;
+                        if self.decided() {
+                            return Ok(());
+                        }
+                    }
                     user = Some(u);
                     source = Source::Session;
                 }
                 // The user is gone or their credentials changed: end this login for good
                 // (Flask-Login keeps the stale id and re-queries it forever, #363).
-                _ => {
+                None => {
                     self.clear_login(incoming);
                     if server {
                         Box::pin(self.end_server_login()).await?;
@@ -126,6 +133,9 @@ impl<U: UserLoader> LoginContext<U> {
             source = Source::Request;
         }
 
+        if let Some(u) = &user {
+            self.rekey_remember(u, source, incoming);
+        }
         let mut state = self.state.borrow_mut();
         if state.user.is_none() {
             state.user = Some(user.map(Rc::new));
@@ -150,7 +160,9 @@ impl<U: UserLoader> LoginContext<U> {
             return Ok(None);
         }
         match loaded {
-            Some(u) if u.is_authenticated() && self.auth_matches(&u, token.auth_digest.as_ref()) => {
+            Some(u)
+                if u.is_authenticated() && self.auth_matches(&u, token.auth_digest.as_ref()).is_some() =>
+            {
                 // Bound to this client right away, so strong protection does not log it out on
                 // the next request (Flask-Login #685, P5).
                 let session = self.new_session(req, &u, false, now_secs());

@@ -1,12 +1,14 @@
 //! Finding our cookies in the request: a scan of the `Cookie` headers for the session and
-//! remember cookies, and their signatures checked. No store call, no user load: a value with
-//! a bad signature never reaches a store.
+//! remember cookies, and their signatures checked (or their encryption opened). No store call,
+//! no user load: a value with a bad signature never reaches a store. Which key opened each
+//! cookie is kept, so one opened with a fallback key is re-sealed (`rekey.rs`).
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
 use crate::clock::now_secs;
 use crate::context::LoginContext;
+use crate::crypto::keys::KeyMatch;
 use crate::loader::UserLoader;
 use crate::remember::RememberToken;
 use crate::store::server::LoginRef;
@@ -21,6 +23,10 @@ pub(super) struct Incoming {
     pub(super) session_ref: Option<LoginRef>,
     /// A validly signed server-side remember token (not yet checked against the store).
     pub(super) remember_ref: Option<LoginRef>,
+    /// The session cookie was opened with a fallback key, not the primary.
+    pub(super) session_by_fallback: bool,
+    /// The remember cookie was opened with a fallback key, not the primary.
+    pub(super) remember_by_fallback: bool,
 }
 
 impl Incoming {
@@ -43,6 +49,8 @@ impl<U: UserLoader> LoginContext<U> {
                 remember: None,
                 session_ref: None,
                 remember_ref: None,
+                session_by_fallback: false,
+                remember_by_fallback: false,
             };
             let mut session = None;
             // Scan the `Cookie` headers in place for our two names: no cookie jar, no copy of
@@ -65,22 +73,38 @@ impl<U: UserLoader> LoginContext<U> {
                     let value = std::str::from_utf8(value).ok();
                     if name == config.cookies.session.name.as_bytes() && !incoming.had_session_cookie {
                         incoming.had_session_cookie = true;
-                        if server {
-                            incoming.session_ref =
-                                value.and_then(|v| LoginRef::open(&config.keys.session_id, v));
+                        let key = if server {
+                            let opened = value.and_then(|v| LoginRef::open(&config.keys.session_id, v));
+                            opened.map(|(r, key)| {
+                                incoming.session_ref = Some(r);
+                                key
+                            })
                         } else {
-                            session = value.and_then(|v| config.keys.session.open(v));
-                        }
+                            let opened = value.and_then(|v| config.keys.session.open(v));
+                            opened.map(|(s, key)| {
+                                session = Some(s);
+                                key
+                            })
+                        };
+                        incoming.session_by_fallback = key.is_some_and(KeyMatch::is_fallback);
                     } else if name == config.cookies.remember.name.as_bytes() && !incoming.had_remember_cookie
                     {
                         incoming.had_remember_cookie = true;
-                        if server {
-                            incoming.remember_ref =
-                                value.and_then(|v| LoginRef::open(&config.keys.remember_id, v));
+                        let key = if server {
+                            let opened = value.and_then(|v| LoginRef::open(&config.keys.remember_id, v));
+                            opened.map(|(r, key)| {
+                                incoming.remember_ref = Some(r);
+                                key
+                            })
                         } else {
                             // The clock is read only when a remember cookie is there to check.
-                            incoming.remember = value.and_then(|v| config.keys.remember.open(v, now_secs()));
-                        }
+                            let opened = value.and_then(|v| config.keys.remember.open(v, now_secs()));
+                            opened.map(|(t, key)| {
+                                incoming.remember = Some(t);
+                                key
+                            })
+                        };
+                        incoming.remember_by_fallback = key.is_some_and(KeyMatch::is_fallback);
                     }
                 }
             }

@@ -11,6 +11,8 @@
 //!   the remember cookie, then the request loader; `server.rs` does the session-store part of
 //!   each step when the manager has a server-side store;
 //! - `actions.rs` is what handlers do: log in, log out, confirm, update the auth hash;
+//! - `rekey.rs` re-seals, with the primary key, what a fallback key accepted (cookies, and the
+//!   keyed fingerprint and auth digest inside them), so a login outlives a key rotation;
 //! - `outgoing.rs` writes what changed onto the response (cookies, `Vary`).
 
 mod actions;
@@ -18,6 +20,7 @@ mod chain;
 mod incoming;
 mod once;
 mod outgoing;
+mod rekey;
 mod server;
 
 use std::cell::{Cell, OnceCell, RefCell};
@@ -31,7 +34,7 @@ use actix_web::HttpRequest;
 use crate::clock::now_secs;
 use crate::config::Config;
 use crate::crypto::fingerprint::FINGERPRINT_LEN;
-use crate::crypto::keys::{TAG_LEN, tags_equal};
+use crate::crypto::keys::{KeyMatch, TAG_LEN, tags_equal};
 use crate::guard::{ErasedContext, RouteOptions};
 use crate::loader::{LocalBoxFuture, UserLoader};
 use crate::refusal::{LoadFailure, Refusal, SwallowedAnswer, refuse, store_unavailable};
@@ -74,7 +77,8 @@ struct ServerLogin {
     login_id: Secret,
     /// The record as loaded or made; its `state` is kept in [`State::session`] meanwhile.
     record: LoginRecord,
-    /// A new session secret to send in the session cookie (login, restore, confirm).
+    /// The session secret to send in the session cookie: a new one (login, restore, confirm),
+    /// or the current one re-sealed with the primary key after a key rotation.
     new_secret: Option<Secret>,
 }
 
@@ -173,17 +177,21 @@ impl<U: UserLoader> LoginContext<U> {
         user.auth_hash().map(|h| self.config.keys.auth.digest(h))
     }
 
-    /// Whether the digest stored with a login still matches the user's current auth hash.
-    fn auth_matches(&self, user: &U, stored: Option<&[u8; TAG_LEN]>) -> bool {
+    /// Whether the digest stored with a login still matches the user's current auth hash, and
+    /// under which key (a digest made before a key rotation matches a fallback key); `None`
+    /// when it does not match. A user without an auth hash matches a login without a digest,
+    /// as under the primary key.
+    fn auth_matches(&self, user: &U, stored: Option<&[u8; TAG_LEN]>) -> Option<KeyMatch> {
         match (user.auth_hash(), stored) {
-            (None, None) => true,
+            (None, None) => Some(KeyMatch::Primary),
             (Some(hash), Some(stored)) => self
                 .config
                 .keys
                 .auth
                 .digests(hash)
-                .any(|d| tags_equal(&d, stored)),
-            _ => false,
+                .position(|d| tags_equal(&d, stored))
+                .map(KeyMatch::at),
+            _ => None,
         }
     }
 

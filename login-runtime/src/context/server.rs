@@ -143,7 +143,12 @@ impl<U: UserLoader> LoginContext<U> {
             return Ok(None);
         }
         let user = match loaded {
-            Some(u) if u.is_authenticated() && self.auth_matches(&u, record.state.auth_digest.as_ref()) => u,
+            Some(u)
+                if u.is_authenticated()
+                    && self.auth_matches(&u, record.state.auth_digest.as_ref()).is_some() =>
+            {
+                u
+            }
             _ => {
                 self.state.borrow_mut().remember = RememberOp::Delete;
                 server.delete(&token.key()).await?;
@@ -151,8 +156,9 @@ impl<U: UserLoader> LoginContext<U> {
             }
         };
         let secret = random_secret()?;
-        let mut session = self.new_session(req, &user, false, now);
-        session.auth_digest = record.state.auth_digest;
+        // The new session's digest is the user's current auth hash under the primary key: the
+        // record's, or the same hash re-digested if the record's was made before a rotation.
+        let session = self.new_session(req, &user, false, now);
         record.session_digest = secret_digest(&secret);
         record.state = session.clone();
         server.save(&token.login_id, &record, now).await?;

@@ -3,7 +3,9 @@
 //! The raw secret is never used as an HMAC key directly. Each purpose (the session cookie, the
 //! remember token, the auth-hash digest) gets its own key, derived as
 //! `HMAC-SHA256(secret, "login-runtime/v1/<purpose>")`, so a signature made for one purpose can
-//! never be replayed as another.
+//! never be replayed as another. The encryption keys of private cookies are derived the same
+//! way under labels of their own (`"login-runtime/v1/<purpose>/private"`, see
+//! [`private_key`]), so no secret is ever both an HMAC key and an AEAD key.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -29,6 +31,18 @@ pub(crate) enum Purpose {
 }
 
 impl Purpose {
+    /// The label of the purpose's encryption key (private cookies): distinct from every
+    /// signing label, so the two keys of a purpose are independent.
+    fn private_label(self) -> &'static [u8] {
+        match self {
+            Purpose::Session => b"login-runtime/v1/session/private",
+            Purpose::Remember => b"login-runtime/v1/remember/private",
+            Purpose::AuthHash => b"login-runtime/v1/auth-hash/private",
+            Purpose::SessionId => b"login-runtime/v1/session-id/private",
+            Purpose::RememberId => b"login-runtime/v1/remember-id/private",
+        }
+    }
+
     fn label(self) -> &'static [u8] {
         match self {
             Purpose::Session => b"login-runtime/v1/session",
@@ -37,6 +51,40 @@ impl Purpose {
             Purpose::SessionId => b"login-runtime/v1/session-id",
             Purpose::RememberId => b"login-runtime/v1/remember-id",
         }
+    }
+}
+
+/// The 32-byte encryption key of `purpose` for private cookies:
+/// `HMAC-SHA256(secret, "login-runtime/v1/<purpose>/private")`.
+pub(crate) fn private_key(secret: &[u8], purpose: Purpose) -> [u8; TAG_LEN] {
+    let mut kdf = HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    kdf.update(purpose.private_label());
+    kdf.finalize().into_bytes().into()
+}
+
+/// Which key of a ring accepted a value: the primary, or the fallback at this index (in the
+/// order they were configured). A value accepted by a fallback is re-sealed with the primary
+/// key on the same response, so it survives the fallback being dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyMatch {
+    /// The primary key.
+    Primary,
+    /// The fallback key at this index.
+    Fallback(usize),
+}
+
+impl KeyMatch {
+    /// The match of the key at `index` of "primary, then the fallbacks".
+    pub(crate) fn at(index: usize) -> Self {
+        match index {
+            0 => KeyMatch::Primary,
+            i => KeyMatch::Fallback(i - 1),
+        }
+    }
+
+    /// Whether a fallback key (not the primary) accepted the value.
+    pub(crate) fn is_fallback(self) -> bool {
+        matches!(self, KeyMatch::Fallback(_))
     }
 }
 
@@ -108,12 +156,16 @@ impl KeyRing {
         self.primary.tag(message)
     }
 
-    /// Whether `tag` is a valid signature of `message` under the primary key or any fallback.
-    pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+    /// Which key signed `message` with `tag`: the primary key (tried first) or a fallback;
+    /// `None` when no key did.
+    pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> Option<KeyMatch> {
         if tag.len() != TAG_LEN {
-            return false;
+            return None;
         }
-        self.primary.verify(message, tag) || self.fallbacks.iter().any(|k| k.verify(message, tag))
+        std::iter::once(&self.primary)
+            .chain(self.fallbacks.iter())
+            .position(|k| k.verify(message, tag))
+            .map(KeyMatch::at)
     }
 
     /// A keyed digest of `data` with the primary key (used for the auth-hash digest, which must
@@ -164,12 +216,12 @@ mod tests {
     fn a_tag_verifies_with_the_same_key_and_purpose_only() {
         let ring = KeyRing::new(b"k".repeat(32).as_slice(), &[], Purpose::Session);
         let tag = ring.sign(b"hello");
-        assert!(ring.verify(b"hello", &tag));
-        assert!(!ring.verify(b"hellp", &tag));
+        assert_eq!(ring.verify(b"hello", &tag), Some(KeyMatch::Primary));
+        assert_eq!(ring.verify(b"hellp", &tag), None);
         let other_purpose = KeyRing::new(b"k".repeat(32).as_slice(), &[], Purpose::Remember);
-        assert!(!other_purpose.verify(b"hello", &tag));
+        assert_eq!(other_purpose.verify(b"hello", &tag), None);
         let other_key = KeyRing::new(b"j".repeat(32).as_slice(), &[], Purpose::Session);
-        assert!(!other_key.verify(b"hello", &tag));
+        assert_eq!(other_key.verify(b"hello", &tag), None);
     }
 
     #[test]
@@ -177,11 +229,28 @@ mod tests {
         let old = b"o".repeat(32);
         let new = b"n".repeat(32);
         let before = KeyRing::new(&old, &[], Purpose::Session);
-        let after = KeyRing::new(&new, std::slice::from_ref(&old), Purpose::Session);
+        let after = KeyRing::new(&new, &[b"x".repeat(32), old.clone()], Purpose::Session);
         let old_tag = before.sign(b"m");
-        assert!(after.verify(b"m", &old_tag));
+        assert_eq!(
+            after.verify(b"m", &old_tag),
+            Some(KeyMatch::Fallback(1)),
+            "which fallback matched"
+        );
         assert_ne!(after.sign(b"m"), old_tag, "signing must use the primary key");
-        assert!(!before.verify(b"m", &after.sign(b"m")));
+        assert_eq!(after.verify(b"m", &after.sign(b"m")), Some(KeyMatch::Primary));
+        assert_eq!(before.verify(b"m", &after.sign(b"m")), None);
+    }
+
+    #[test]
+    fn encryption_keys_differ_from_signing_keys_and_across_purposes() {
+        let secret = b"k".repeat(32);
+        let session = private_key(&secret, Purpose::Session);
+        assert_ne!(session, private_key(&secret, Purpose::Remember));
+        // The session signing key is HMAC(secret, "login-runtime/v1/session"): another input.
+        let mut kdf = HmacSha256::new_from_slice(&secret).expect("HMAC accepts keys of any length");
+        kdf.update(Purpose::Session.label());
+        let signing: [u8; TAG_LEN] = kdf.finalize().into_bytes().into();
+        assert_ne!(session, signing);
     }
 
     #[test]
@@ -191,16 +260,16 @@ mod tests {
         for i in 0..TAG_LEN {
             let mut bad = tag;
             bad[i] ^= 0x01;
-            assert!(!ring.verify(b"m", &bad), "byte {i}");
+            assert_eq!(ring.verify(b"m", &bad), None, "byte {i}");
         }
-        assert!(ring.verify(b"m", &tag));
+        assert_eq!(ring.verify(b"m", &tag), Some(KeyMatch::Primary));
     }
 
     #[test]
     fn truncated_tags_are_rejected() {
         let ring = KeyRing::new(b"k".repeat(32).as_slice(), &[], Purpose::Session);
         let tag = ring.sign(b"m");
-        assert!(!ring.verify(b"m", &tag[..16]));
-        assert!(!ring.verify(b"m", &[]));
+        assert_eq!(ring.verify(b"m", &tag[..16]), None);
+        assert_eq!(ring.verify(b"m", &[]), None);
     }
 }

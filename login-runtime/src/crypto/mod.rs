@@ -1,8 +1,11 @@
 //! The cryptography, in one place: per-purpose keys and the one constant-time compare
-//! ([`keys`]), the signed cookie envelope and its bounds-checked reader ([`wire`]), and the
-//! session-protection fingerprint ([`fingerprint`]). Nothing here knows about requests' login
+//! ([`keys`]), the cookie envelope ([`envelope`]): signed ([`wire`], with the bounds-checked
+//! record reader) or encrypted ([`private`]), and the session-protection fingerprint
+//! ([`fingerprint`]). Nothing here knows about requests' login
 //! state; everything above it calls in.
 
+pub(crate) mod envelope;
 pub(crate) mod fingerprint;
 pub(crate) mod keys;
+pub(crate) mod private;
 pub(crate) mod wire;

@@ -1,4 +1,6 @@
-//! The signed, base64url-encoded envelope shared by the session cookie and the remember token.
+//! The signed, base64url-encoded envelope shared by the session cookie and the remember token
+//! (the default [`CookieContent::Signed`](crate::CookieContent::Signed); the encrypted one is
+//! in `private.rs`), and the binary records both carry.
 //!
 //! Layout of a cookie value: `base64url(payload) "." base64url(HMAC-SHA256 tag)`. The payload is a
 //! small binary record written with [`Writer`] and read back with [`Reader`]; every read is
@@ -7,7 +9,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::crypto::keys::{KeyRing, TAG_LEN};
+use crate::crypto::keys::{KeyMatch, KeyRing, TAG_LEN};
 
 /// The largest cookie value we attempt to decode. Browsers cap cookies near 4 KiB; anything
 /// larger is rejected before any base64 or HMAC work.
@@ -25,12 +27,16 @@ pub(crate) fn seal(keys: &KeyRing, payload: &[u8]) -> String {
 
 /// Payloads up to this many bytes are decoded on the stack. A session cookie without a kept
 /// `next` URL and a remember token are well under it; larger payloads go to the heap.
-const STACK_PAYLOAD_LEN: usize = 256;
+pub(crate) const STACK_PAYLOAD_LEN: usize = 256;
 
-/// Verifies a cookie value and hands its payload to `read`, or returns `None` if the value is
-/// malformed, oversized or signed by a key we do not know. The payload is only borrowed, so a
-/// small one never touches the heap.
-pub(crate) fn open<T>(keys: &KeyRing, value: &str, read: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+/// Verifies a cookie value and hands its payload to `read`; returns what `read` made and which
+/// key signed it, or `None` if the value is malformed, oversized or signed by a key we do not
+/// know. The payload is only borrowed, so a small one never touches the heap.
+pub(crate) fn open<T>(
+    keys: &KeyRing,
+    value: &str,
+    read: impl FnOnce(&[u8]) -> Option<T>,
+) -> Option<(T, KeyMatch)> {
     if value.len() > MAX_COOKIE_LEN {
         return None;
     }
@@ -42,10 +48,12 @@ pub(crate) fn open<T>(keys: &KeyRing, value: &str, read: impl FnOnce(&[u8]) -> O
     if base64::decoded_len_estimate(payload.len()) <= STACK_PAYLOAD_LEN {
         let mut buf = [0u8; STACK_PAYLOAD_LEN];
         let len = URL_SAFE_NO_PAD.decode_slice(payload, &mut buf).ok()?;
-        keys.verify(&buf[..len], tag).then(|| read(&buf[..len]))?
+        let matched = keys.verify(&buf[..len], tag)?;
+        Some((read(&buf[..len])?, matched))
     } else {
         let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
-        keys.verify(&payload, tag).then(|| read(&payload))?
+        let matched = keys.verify(&payload, tag)?;
+        Some((read(&payload)?, matched))
     }
 }
 
@@ -132,7 +140,7 @@ mod tests {
 
     /// The verified payload of `value`, copied out.
     fn open_vec(value: &str) -> Option<Vec<u8>> {
-        open(&ring(), value, |p| Some(p.to_vec()))
+        open(&ring(), value, |p| Some(p.to_vec())).map(|(payload, _)| payload)
     }
 
     #[test]

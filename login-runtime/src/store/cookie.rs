@@ -4,41 +4,46 @@
 //! same users with nothing shared but the key. It cannot revoke a copied cookie before it
 //! expires; a server-side store ([`crate::store::SessionStore`]) can.
 
-use crate::crypto::keys::KeyRing;
-use crate::crypto::wire;
+use crate::crypto::envelope::Envelope;
+use crate::crypto::keys::KeyMatch;
 use crate::store::state::SessionState;
 
-/// Signs and verifies session cookie values.
+/// Seals and opens session cookie values (signed or private, as the envelope is).
 #[derive(Clone)]
 pub(crate) struct SessionCodec {
-    keys: KeyRing,
+    keys: Envelope,
 }
 
 impl SessionCodec {
-    pub(crate) fn new(keys: KeyRing) -> Self {
+    pub(crate) fn new(keys: Envelope) -> Self {
         SessionCodec { keys }
     }
 
     /// The cookie value for `state`.
     pub(crate) fn seal(&self, state: &SessionState) -> String {
-        wire::seal(&self.keys, &state.encode())
+        self.keys.seal(&state.encode())
     }
 
-    /// The state in a cookie value, or `None` when the value is not one we signed.
-    pub(crate) fn open(&self, value: &str) -> Option<SessionState> {
-        wire::open(&self.keys, value, SessionState::decode)
+    /// The state in a cookie value and the key that opened it, or `None` when the value is
+    /// not one we sealed.
+    pub(crate) fn open(&self, value: &str) -> Option<(SessionState, KeyMatch)> {
+        self.keys.open(value, SessionState::decode)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::envelope::CookieContent;
     use crate::crypto::fingerprint::FINGERPRINT_LEN;
-    use crate::crypto::keys::Purpose;
-    use crate::crypto::keys::TAG_LEN;
+    use crate::crypto::keys::{Purpose, TAG_LEN};
+
+    fn envelope(content: CookieContent) -> Envelope {
+        Envelope::new(&[1; 32], &[], Purpose::Session, content)
+    }
 
     fn codec() -> SessionCodec {
-        SessionCodec::new(KeyRing::new(&[1; 32], &[], Purpose::Session))
+        SessionCodec::new(envelope(CookieContent::Signed))
     }
 
     fn full_state() -> SessionState {
@@ -56,18 +61,27 @@ mod tests {
 
     #[test]
     fn every_field_round_trips() {
-        let state = full_state();
-        assert_eq!(codec().open(&codec().seal(&state)), Some(state));
-        let minimal = SessionState::default();
-        assert_eq!(codec().open(&codec().seal(&minimal)), Some(minimal));
+        for content in [CookieContent::Signed, CookieContent::Private] {
+            let codec = SessionCodec::new(envelope(content));
+            let state = full_state();
+            assert_eq!(codec.open(&codec.seal(&state)), Some((state, KeyMatch::Primary)));
+            let minimal = SessionState::default();
+            assert_eq!(
+                codec.open(&codec.seal(&minimal)),
+                Some((minimal, KeyMatch::Primary))
+            );
+        }
     }
 
     #[test]
     fn a_valid_signature_over_a_malformed_payload_is_still_rejected() {
-        let keys = KeyRing::new(&[1; 32], &[], Purpose::Session);
-        for payload in [&[][..], &[1], &[2, 0], &[1, 0xff], &[1, 0, 0]] {
-            let value = wire::seal(&keys, payload);
-            assert_eq!(codec().open(&value), None, "{payload:?}");
+        for content in [CookieContent::Signed, CookieContent::Private] {
+            let keys = envelope(content);
+            let codec = SessionCodec::new(keys.clone());
+            for payload in [&[][..], &[1], &[2, 0], &[1, 0xff], &[1, 0, 0]] {
+                let value = keys.seal(payload);
+                assert_eq!(codec.open(&value), None, "{content:?} {payload:?}");
+            }
         }
     }
 }

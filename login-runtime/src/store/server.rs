@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::settings::Settings;
-use crate::crypto::keys::KeyRing;
-use crate::crypto::wire::{self, Reader, Writer};
+use crate::crypto::envelope::Envelope;
+use crate::crypto::keys::KeyMatch;
+use crate::crypto::wire::{Reader, Writer};
 use crate::error::StoreError;
 use crate::loader::UserLoader;
 use crate::store::record::{LoginRecord, Secret};
@@ -40,16 +41,16 @@ impl LoginRef {
         })
     }
 
-    /// The cookie value, signed with `keys`.
-    pub(crate) fn seal(&self, keys: &KeyRing) -> String {
+    /// The cookie value, sealed with `keys`' primary key.
+    pub(crate) fn seal(&self, keys: &Envelope) -> String {
         let mut w = Writer::with_capacity(33);
         w.u8(ID_VERSION).fixed(&self.login_id).fixed(&self.secret);
-        wire::seal(keys, &w.finish())
+        keys.seal(&w.finish())
     }
 
-    /// The reference in a cookie value, if `keys` signed it.
-    pub(crate) fn open(keys: &KeyRing, value: &str) -> Option<Self> {
-        wire::open(keys, value, |payload| {
+    /// The reference in a cookie value and the key that opened it, if `keys` sealed it.
+    pub(crate) fn open(keys: &Envelope, value: &str) -> Option<(Self, KeyMatch)> {
+        keys.open(value, |payload| {
             let mut r = Reader::new(payload);
             (r.u8()? == ID_VERSION).then_some(())?;
             let login_id = r.fixed()?;
@@ -180,17 +181,20 @@ impl ServerStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::envelope::CookieContent;
     use crate::crypto::keys::Purpose;
 
     #[test]
-    fn a_signed_id_round_trips_and_other_purposes_are_refused() {
-        let keys = KeyRing::new(&[9; 32], &[], Purpose::SessionId);
-        let other = KeyRing::new(&[9; 32], &[], Purpose::RememberId);
-        let r = LoginRef::generate().expect("random");
-        assert_ne!(r.login_id, r.secret);
-        let sealed = r.seal(&keys);
-        assert_eq!(LoginRef::open(&keys, &sealed), Some(r));
-        assert_eq!(LoginRef::open(&other, &sealed), None);
-        assert_eq!(LoginRef::open(&keys, "garbage"), None);
+    fn a_sealed_id_round_trips_and_other_purposes_are_refused() {
+        for content in [CookieContent::Signed, CookieContent::Private] {
+            let keys = Envelope::new(&[9; 32], &[], Purpose::SessionId, content);
+            let other = Envelope::new(&[9; 32], &[], Purpose::RememberId, content);
+            let r = LoginRef::generate().expect("random");
+            assert_ne!(r.login_id, r.secret);
+            let sealed = r.seal(&keys);
+            assert_eq!(LoginRef::open(&keys, &sealed), Some((r, KeyMatch::Primary)));
+            assert_eq!(LoginRef::open(&other, &sealed), None);
+            assert_eq!(LoginRef::open(&keys, "garbage"), None);
+        }
     }
 }
