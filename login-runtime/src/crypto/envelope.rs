@@ -11,11 +11,11 @@ use crate::crypto::wire;
 /// - `Signed` (the default): the content is base64url-encoded and signed with HMAC-SHA256.
 ///   Nobody can forge or change it, but anyone who sees the cookie can read it: the user id,
 ///   the login times and a `next` URL kept in the session.
-/// - `Private`: the content is encrypted and authenticated with XChaCha20-Poly1305 under a
+/// - `Private`: the content is encrypted and authenticated with AES-256-GCM under a
 ///   random nonce, so the cookie reads as random bytes, and a changed or foreign cookie is
 ///   refused exactly as a badly signed one is (ignored, and removed where a bad signed one
-///   would be). It costs about a microsecond more per cookie read or written, and a cookie
-///   about ten bytes longer (BENCHMARKS.md).
+///   would be). It costs COSTLINE, and the
+///   value is a few bytes shorter than a signed one (BENCHMARKS.md, "Private cookies").
 ///
 /// Both use the secret key and its fallbacks the same way: the primary key seals, every key
 /// opens, and a cookie opened with a fallback key is re-sealed with the primary key on that
@@ -49,7 +49,7 @@ pub enum CookieContent {
     /// Signed with HMAC-SHA256, readable by whoever holds the cookie (the default).
     #[default]
     Signed,
-    /// Encrypted and authenticated with XChaCha20-Poly1305: unreadable without the key.
+    /// Encrypted and authenticated with AES-256-GCM: unreadable without the key.
     Private,
 }
 

@@ -1,28 +1,34 @@
 //! The encrypted envelope of private cookies ([`CookieContent::Private`](crate::CookieContent)).
 //!
-//! Layout of a cookie value: `base64url(nonce ‖ ciphertext ‖ tag)`, sealed with
-//! XChaCha20-Poly1305: a 24-byte nonce drawn from the operating system's CSPRNG for every seal,
-//! the payload encrypted, and a 16-byte Poly1305 tag that authenticates nonce and ciphertext.
-//! 192-bit nonces can be drawn at random for as many cookies as a key will ever seal (a 96-bit
-//! AES-GCM nonce reaches its collision bound after about 2³² seals per key, which a busy site
-//! that re-seals a cookie on every request can reach). The cipher is pure software and
-//! constant-time on every CPU, with or without AES instructions.
+//! Layout of a cookie value: `base64url(nonce ‖ ciphertext ‖ tag)`, sealed with AES-256-GCM
+//! (RustCrypto's `aes-gcm`, audited; the cipher actix-session's private cookies use): a 12-byte
+//! nonce drawn from the operating system's CSPRNG for every seal, the payload encrypted, and a
+//! 16-byte tag that authenticates nonce and ciphertext. It uses the CPU's AES and carry-less
+//! multiply instructions when there are any, and a constant-time bitsliced AES otherwise.
+//!
+//! Why not XChaCha20-Poly1305, whose 192-bit nonces never collide: measured on the benchmark
+//! machine (AMD EPYC), sealing a 120-byte payload took 0.24 µs with AES-256-GCM, 0.95 µs with
+//! AES-256-GCM-SIV and 3.0 µs with XChaCha20-Poly1305, against about 0.5 µs for the signed
+//! format. The price of random 96-bit nonces is a bound: about 2³² seals per key and purpose
+//! keep the chance of a repeated nonce below 2⁻³² (NIST SP 800-38D). A site writing 100 session
+//! cookies a second reaches that in 1.3 years; rotating the secret key (the old one a fallback,
+//! cookies re-sealed as clients come back) starts the count again. SECURITY.md says so.
 //!
 //! The keys are derived per purpose, apart from the signing keys (`keys.rs`,
 //! [`private_key`]); the primary key seals, the primary and every fallback open, as for signed
 //! cookies.
 
+use aes_gcm::aead::{AeadInPlace, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chacha20poly1305::aead::{AeadInPlace, KeyInit};
-use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
 
 use crate::crypto::keys::{KeyMatch, Purpose, private_key};
 use crate::crypto::wire::{MAX_COOKIE_LEN, STACK_PAYLOAD_LEN};
 
 /// The length of a nonce, in bytes.
-const NONCE_LEN: usize = 24;
-/// The length of a Poly1305 tag, in bytes.
+const NONCE_LEN: usize = 12;
+/// The length of a GCM tag, in bytes.
 const AEAD_TAG_LEN: usize = 16;
 /// What sealing adds to a payload.
 pub(crate) const OVERHEAD: usize = NONCE_LEN + AEAD_TAG_LEN;
@@ -31,14 +37,14 @@ pub(crate) const OVERHEAD: usize = NONCE_LEN + AEAD_TAG_LEN;
 /// open.
 #[derive(Clone)]
 pub(crate) struct PrivateRing {
-    primary: XChaCha20Poly1305,
-    fallbacks: Vec<XChaCha20Poly1305>,
+    primary: Aes256Gcm,
+    fallbacks: Vec<Aes256Gcm>,
 }
 
 impl PrivateRing {
     /// Derives the encryption keys of `purpose` from the primary secret and the fallbacks.
     pub(crate) fn new(primary: &[u8], fallbacks: &[Vec<u8>], purpose: Purpose) -> Self {
-        let cipher = |secret: &[u8]| XChaCha20Poly1305::new(&private_key(secret, purpose).into());
+        let cipher = |secret: &[u8]| Aes256Gcm::new(&private_key(secret, purpose).into());
         PrivateRing {
             primary: cipher(primary),
             fallbacks: fallbacks.iter().map(|s| cipher(s)).collect(),
@@ -61,7 +67,7 @@ impl PrivateRing {
         // Encryption fails only for payloads of more than 256 GiB.
         let Ok(tag) = self
             .primary
-            .encrypt_in_place_detached(XNonce::from_slice(nonce), b"", body)
+            .encrypt_in_place_detached(Nonce::from_slice(nonce), b"", body)
         else {
             return String::new();
         };
@@ -100,7 +106,7 @@ impl PrivateRing {
         }
         let (nonce, rest) = sealed.split_at_mut(NONCE_LEN);
         let (body, tag) = rest.split_at_mut(rest.len() - AEAD_TAG_LEN);
-        let (nonce, tag) = (XNonce::from_slice(nonce), Tag::from_slice(tag));
+        let (nonce, tag) = (Nonce::from_slice(nonce), Tag::from_slice(tag));
         // The tag is checked before anything is decrypted, and a failed check leaves `body`
         // as it was, so each key is tried on the same ciphertext.
         let matched = std::iter::once(&self.primary)

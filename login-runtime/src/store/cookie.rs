@@ -42,10 +42,6 @@ mod tests {
         Envelope::new(&[1; 32], &[], Purpose::Session, content)
     }
 
-    fn codec() -> SessionCodec {
-        SessionCodec::new(envelope(CookieContent::Signed))
-    }
-
     fn full_state() -> SessionState {
         SessionState {
             user_id: Some("佐藤|x".into()),
