@@ -14,8 +14,9 @@ use crate::crypto::wire;
 /// - `Private`: the content is encrypted and authenticated with AES-256-GCM under a
 ///   random nonce, so the cookie reads as random bytes, and a changed or foreign cookie is
 ///   refused exactly as a badly signed one is (ignored, and removed where a bad signed one
-///   would be). It costs COSTLINE, and the
-///   value is a few bytes shorter than a signed one (BENCHMARKS.md, "Private cookies").
+///   would be). It costs about 0.9 µs more per cookie written (most of it
+///   drawing the random nonce) and about 0.25 µs more per cookie read, and the value is a few
+///   bytes shorter than a signed one (BENCHMARKS.md, "Private cookies").
 ///
 /// Both use the secret key and its fallbacks the same way: the primary key seals, every key
 /// opens, and a cookie opened with a fallback key is re-sealed with the primary key on that
