@@ -36,7 +36,7 @@ use crate::crypto::wire;
 ///     .build()?;
 /// let login = manager.test_login(&User { id: "ann@example.com".into() });
 /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
-/// # let app = test::init_service(App::new().wrap(manager).route("/me", web::get().to(me))).await;
+/// # let app = test::init_service(App::new().wrap(manager.clone()).route("/me", web::get().to(me))).await;
 /// // The cookie reads as random bytes to the client; the manager reads it back.
 /// let req = login.apply(test::TestRequest::get().uri("/me"));
 /// assert_eq!(test::call_and_read_body(&app, req.to_request()).await, "ann@example.com");
