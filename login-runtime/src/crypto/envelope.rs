@@ -54,11 +54,12 @@ pub enum CookieContent {
     Private,
 }
 
-/// The keys of one cookie's purpose in the format the manager uses.
+/// The keys of one cookie's purpose in the format the manager uses. The AES key schedules are
+/// boxed: they are about a kilobyte, and the signed envelope stays small.
 #[derive(Clone)]
 pub(crate) enum Envelope {
     Signed(KeyRing),
-    Private(PrivateRing),
+    Private(Box<PrivateRing>),
 }
 
 impl Envelope {
@@ -71,7 +72,9 @@ impl Envelope {
     ) -> Self {
         match content {
             CookieContent::Signed => Envelope::Signed(KeyRing::new(secret, fallbacks, purpose)),
-            CookieContent::Private => Envelope::Private(PrivateRing::new(secret, fallbacks, purpose)),
+            CookieContent::Private => {
+                Envelope::Private(Box::new(PrivateRing::new(secret, fallbacks, purpose)))
+            }
         }
     }
 
