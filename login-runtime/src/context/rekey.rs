@@ -7,7 +7,8 @@
 //! marked changed, so `outgoing.rs` re-seals it; with a server-side store the record is saved
 //! with the new fingerprint or digest, and the same session id is re-sealed. A remember cookie
 //! opened with a fallback key is re-sealed for the user it restores or who is logged in, with
-//! the same expiry. Nothing here runs while every cookie opens with the primary key.
+//! the same expiry. While every cookie opens with the primary key nothing is rewritten, and
+//! the checks here cost one comparison of fingerprints.
 
 use actix_web::HttpRequest;
 
