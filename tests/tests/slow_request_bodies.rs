@@ -267,4 +267,21 @@ fn the_quickstart_binary_cuts_a_slow_body_after_body_timeout() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_cut(&outcome, Duration::from_secs(1), "binary, trickled body");
+    // A bad value ends the process with one line that names the variable, never a panic.
+    for bad in ["soon", "0"] {
+        let out = std::process::Command::new(quickstart_binary().unwrap())
+            .env_clear()
+            .env("PORT", "0")
+            .env("SECRET_KEY", KEY)
+            .env("BODY_TIMEOUT", bad)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "BODY_TIMEOUT={bad}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{bad}: {stderr}");
+        assert!(
+            stderr.contains("BODY_TIMEOUT") && !stderr.contains("panicked"),
+            "{stderr}"
+        );
+    }
 }

@@ -28,7 +28,11 @@ use futures_core::Stream;
 /// starts before anything else reads the body. Requests without a body pay nothing; a request
 /// with one pays two small allocations (the timer and the wrapped payload stream). When the
 /// deadline passes, whoever is reading the body gets an error, and whatever the application
-/// answers is replaced by the 408.
+/// answers is replaced by the 408. Over HTTP/1 the connection is then closed; over HTTP/2
+/// only that stream is answered (the connection carries other requests). The deadline only
+/// acts while someone reads the body: a request whose handler never reads it is answered as
+/// usual, and actix-web then closes the connection (a `Content-Length` body) or drains the
+/// rest (a chunked one) without this deadline.
 ///
 /// ```
 /// # actix_web::rt::System::new().block_on(async {
