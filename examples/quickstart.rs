@@ -18,9 +18,9 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, post, web};
 use base64::Engine as _;
 use login_runtime::store::{MemoryStore, RedisStore, SessionStore};
 use login_runtime::{
-    CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, RefusalContext,
-    SessionHandle, SessionProtection, StoreErrorKind, UserMixin, fresh_login_required, login_required,
-    parse_duration, request_loader, user_loader,
+    BodyDeadline, CurrentUser, LoaderError, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser,
+    RefusalContext, SessionHandle, SessionProtection, StoreErrorKind, UserMixin, fresh_login_required,
+    login_required, parse_duration, request_loader, user_loader,
 };
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -112,7 +112,13 @@ pub struct Settings {
     pub remember_duration: Duration,
     /// `SESSION_STORE`.
     pub store: StoreChoice,
+    /// `BODY_TIMEOUT`: how long a request body may take to arrive (10 s by default).
+    pub body_timeout: Duration,
 }
+
+/// How long a request body may take to arrive once its head has (`BODY_TIMEOUT`'s default):
+/// a login form is a few hundred bytes, so ten seconds is generous even on a poor link.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where logins live (`SESSION_STORE`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,6 +190,18 @@ impl Settings {
             Some(text) => text.parse()?,
             None => StoreChoice::Cookie,
         };
+        let body_timeout = match var("BODY_TIMEOUT")? {
+            Some(d) => match parse_duration(&d).map_err(|e| format!("BODY_TIMEOUT: {e}"))? {
+                Duration::ZERO => {
+                    return Err(
+                        "BODY_TIMEOUT is 0, which would refuse every request body: give a duration such as `10s`"
+                            .to_owned(),
+                    );
+                }
+                d => d,
+            },
+            None => DEFAULT_BODY_TIMEOUT,
+        };
         Ok(Settings {
             host,
             port,
@@ -193,6 +211,7 @@ impl Settings {
             protection,
             remember_duration,
             store,
+            body_timeout,
         })
     }
 }
@@ -272,7 +291,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(revoke_sessions);
 }
 
-/// The quickstart application, as the tests and `main` build it.
+/// The quickstart application, as the tests build it: [`app_with_body_timeout`] with the
+/// default deadline.
 pub fn app(
     manager: LoginManager<User>,
 ) -> App<
@@ -284,7 +304,30 @@ pub fn app(
         InitError = (),
     >,
 > {
-    App::new().wrap(manager).configure(routes)
+    app_with_body_timeout(manager, DEFAULT_BODY_TIMEOUT)
+}
+
+/// The quickstart application, as `main` builds it: a request body that has not arrived within
+/// `body_timeout` of its head is answered 408 and its connection closed (actix-web itself
+/// bounds only the head, with `client_request_timeout`), so slow clients cannot hold
+/// connections open.
+pub fn app_with_body_timeout(
+    manager: LoginManager<User>,
+    body_timeout: Duration,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(manager)
+        // Last, so outermost: the body's clock starts before anything reads it.
+        .wrap(BodyDeadline::new(body_timeout))
+        .configure(routes)
 }
 
 fn escape(text: &str) -> String {
@@ -643,17 +686,19 @@ async fn main() -> std::process::ExitCode {
     {
         eprintln!("quickstart: warning: {warning}");
     }
-    let server =
-        match HttpServer::new(move || app(manager.clone())).bind((settings.host.as_str(), settings.port)) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!(
-                    "quickstart: cannot listen on {}:{}: {e}",
-                    settings.host, settings.port
-                );
-                return std::process::ExitCode::from(2);
-            }
-        };
+    let body_timeout = settings.body_timeout;
+    let server = match HttpServer::new(move || app_with_body_timeout(manager.clone(), body_timeout))
+        .bind((settings.host.as_str(), settings.port))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "quickstart: cannot listen on {}:{}: {e}",
+                settings.host, settings.port
+            );
+            return std::process::ExitCode::from(2);
+        }
+    };
     let host = if settings.host.contains(':') {
         format!("[{}]", settings.host)
     } else {

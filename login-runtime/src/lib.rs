@@ -42,6 +42,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod client;
 mod clock;
 mod config;
 mod context;
@@ -68,6 +69,7 @@ mod user;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use client::{ClientBinding, ForwardedHeader};
 pub use config::{
     CookieContent, CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtection, parse_duration,
 };
@@ -80,7 +82,8 @@ pub use extract::{
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};
 pub use messages::{LOGIN_MESSAGE, LoginMessage, MessageKind, REFRESH_MESSAGE};
 pub use middleware::{
-    LoginFuture, LoginManager, LoginMiddleware, LoginScope, LoginScopeFuture, LoginScopeMiddleware,
+    BodyDeadline, BodyDeadlineFuture, BodyDeadlineMiddleware, LoginFuture, LoginManager, LoginMiddleware,
+    LoginScope, LoginScopeFuture, LoginScopeMiddleware,
 };
 pub use permission::{
     AsyncCheck, OwnPermissions, PermissionField, PermissionLoader, PermissionSet, SyncCheck, UserCheck,

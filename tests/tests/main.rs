@@ -40,6 +40,7 @@ mod freshness;
 mod login_logout;
 mod remember;
 mod session_protection;
+mod session_protection_behind_proxies;
 mod test_login_helper;
 mod timeouts;
 mod user_ids;
@@ -86,6 +87,7 @@ mod tracing_events;
 // The quickstart example, and input meant to break it.
 mod hostile_input;
 mod quickstart_contract;
+mod slow_request_bodies;
 
 // The code the macros generate, and their compile errors.
 mod diagnostics;

@@ -50,13 +50,14 @@ pub mod routes;
 pub mod session_store;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use hmac::{Hmac, Mac};
-use login_runtime::LoginManager;
+use login_runtime::{BodyDeadline, LoginManager};
 use sha2::Sha256;
 
 use crate::csrf::CsrfConfig;
@@ -197,12 +198,25 @@ pub struct Shared {
     csrf: web::Data<CsrfConfig>,
     flash: web::Data<FlashConfig>,
     dummy_hash: web::Data<routes::DummyHash>,
+    body_timeout: Duration,
 }
+
+/// How long a request body may take to arrive once its head has, unless
+/// [`Shared::with_body_timeout`] says otherwise. The app's forms are a few hundred bytes, so
+/// ten seconds is generous; a client still sending after that gets 408 and is disconnected.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Shared {
     /// The database, for tests and tools that run beside the app.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Bounds how long a request body may take to arrive ([`DEFAULT_BODY_TIMEOUT`] unless set):
+    /// past it, the request is answered `408 Request Timeout` and its connection closed.
+    pub fn with_body_timeout(mut self, limit: Duration) -> Shared {
+        self.body_timeout = limit;
+        self
     }
 }
 
@@ -271,6 +285,7 @@ pub async fn prepare(config: &Config) -> Result<Shared, StartError> {
             config.secure_cookies,
         )),
         dummy_hash: web::Data::new(routes::DummyHash(dummy_hash)),
+        body_timeout: DEFAULT_BODY_TIMEOUT,
     })
 }
 
@@ -287,6 +302,7 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let body_timeout = shared.body_timeout;
     App::new()
         .app_data(shared.db)
         .app_data(shared.templates)
@@ -301,6 +317,9 @@ pub fn app(
         .wrap(from_fn(flash::middleware))
         .wrap(from_fn(csrf::middleware))
         .wrap(from_fn(head_as_get))
+        // Outermost: the body's clock starts before the CSRF check or a handler reads it.
+        // actix-web bounds the request head (5 s) but not the body.
+        .wrap(BodyDeadline::new(body_timeout))
         .configure(routes::configure)
 }
 
@@ -323,6 +342,12 @@ impl std::fmt::Debug for Running {
 /// Prepares the app and binds the server to `config.host:config.port`.
 pub async fn build(config: Config) -> Result<Running, StartError> {
     let shared = prepare(&config).await?;
+    serve(&config, shared)
+}
+
+/// Binds the server for an app already prepared (by [`prepare`], perhaps adjusted) to
+/// `config.host:config.port`.
+pub fn serve(config: &Config, shared: Shared) -> Result<Running, StartError> {
     let mut server = HttpServer::new(move || app(shared.clone()));
     if let Some(workers) = config.workers {
         server = server.workers(workers);

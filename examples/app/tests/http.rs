@@ -206,6 +206,8 @@ mod admin;
 mod forms;
 #[path = "http/sessions.rs"]
 mod sessions;
+#[path = "http/slow_bodies.rs"]
+mod slow_bodies;
 
 const LAPTOP: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0";
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \

@@ -6,6 +6,7 @@ use std::time::Duration;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::client::{ClientBinding, ClientSource, ForwardedHeader};
 use crate::config::settings::{CookieSettings, SessionProtection, Settings};
 use crate::config::validate::check_settings;
 use crate::config::{Config, Keys};
@@ -340,6 +341,122 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn session_protection(mut self, mode: SessionProtection) -> Self {
         self.settings.protection = mode;
+        self
+    }
+
+    /// What session protection binds a login to: the client's address and `User-Agent`
+    /// ([`ClientBinding::AddressAndUserAgent`], the default) or the `User-Agent` only
+    /// ([`ClientBinding::UserAgent`], for clients whose address changes: phones moving between
+    /// networks). SECURITY.md weighs the two.
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, SessionProtection, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use login_runtime::ClientBinding;
+    ///
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .session_protection(SessionProtection::Strong)
+    ///     .session_protection_binds(ClientBinding::UserAgent)
+    ///     .build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = App::new().wrap(manager.clone()).route("/me", web::get().to(me));
+    /// # let app = test::init_service(app).await;
+    /// let login = manager.test_login(&User { id: "ann".into() });
+    /// let on_wifi = login.apply(test::TestRequest::get().uri("/me").peer_addr("192.0.2.1:5000".parse()?));
+    /// let res = test::call_service(&app, on_wifi.to_request()).await;
+    /// let bound = res.response().cookies().next().expect("the session, bound now").value().to_owned();
+    /// // The same login from another network, same browser: still logged in.
+    /// let on_mobile = test::TestRequest::get()
+    ///     .uri("/me")
+    ///     .peer_addr("198.51.100.7:6000".parse()?)
+    ///     .insert_header(("cookie", format!("session={bound}")));
+    /// assert_eq!(test::call_and_read_body(&app, on_mobile.to_request()).await, "ann");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn session_protection_binds(mut self, binding: ClientBinding) -> Self {
+        self.settings.client.binding = binding;
+        self
+    }
+
+    /// The reverse proxies whose forwarding header is believed: IP addresses (`10.0.0.7`,
+    /// `2001:db8::7`) and CIDR ranges (`10.0.0.0/8`). None by default: the client address
+    /// session protection binds is the socket's peer, and forwarding headers are never read
+    /// (any client can send them).
+    ///
+    /// When the peer is one of these, the header named by
+    /// [`forwarded_header`](Self::forwarded_header) (`X-Forwarded-For` by default) is read
+    /// from the right, skipping the hops that are trusted proxies too; the first other hop is
+    /// the client. A client that sends its own header only adds hops to the left of the ones
+    /// the proxies append, so it cannot choose its address. A hop that names no address
+    /// (`unknown`, an obfuscated name, garbage) stops the walk at the last trusted proxy.
+    /// [`build`](Self::build) refuses an entry that is not an address or a range, a range
+    /// with bits set after its prefix (`10.0.0.1/8`), and a range that trusts everyone (`/0`).
+    ///
+    /// ```
+    /// # use actix_web::{App, test, web};
+    /// # use login_runtime::{CurrentUser, LoginManager, SessionProtection, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { Some(User { id }) }
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .session_protection(SessionProtection::Strong)
+    ///     .trusted_proxies(["10.0.0.0/8", "2001:db8::/32"])
+    ///     .build()?;
+    /// # let me = |user: CurrentUser<User>| async move { user.id.clone() };
+    /// # let app = App::new().wrap(manager.clone()).route("/me", web::get().to(me));
+    /// # let app = test::init_service(app).await;
+    /// let via_proxy = |client: &str| {
+    ///     test::TestRequest::get()
+    ///         .uri("/me")
+    ///         .peer_addr("10.0.0.2:40000".parse().unwrap())
+    ///         .insert_header(("x-forwarded-for", client))
+    /// };
+    /// let login = manager.test_login(&User { id: "ann".into() });
+    /// let res = test::call_service(&app, login.apply(via_proxy("203.0.113.5")).to_request()).await;
+    /// let bound = res.response().cookies().next().expect("the session, bound now").value().to_owned();
+    /// // Another client behind the same proxy, with the stolen cookie: logged out.
+    /// let thief = via_proxy("198.51.100.7").insert_header(("cookie", format!("session={bound}")));
+    /// assert_eq!(test::call_service(&app, thief.to_request()).await.status(), 401);
+    ///
+    /// let typo = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .trusted_proxies(["10.0.0.0/33"])
+    ///     .build();
+    /// assert!(typo.unwrap_err().to_string().contains("not an IP address or a CIDR range"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trusted_proxies<P: AsRef<str>>(mut self, proxies: impl IntoIterator<Item = P>) -> Self {
+        self.settings.client.trusted_proxies = proxies.into_iter().map(|p| p.as_ref().to_owned()).collect();
+        self
+    }
+
+    /// Which header the [`trusted_proxies`](Self::trusted_proxies) write the client address
+    /// into: [`ForwardedHeader::XForwardedFor`] (the default) or [`ForwardedHeader::Forwarded`]
+    /// (RFC 7239). Only that one is read: a proxy that writes one header passes the other
+    /// through from the client as it came. Setting it without trusted proxies is refused by
+    /// [`build`](Self::build), since it would never be read.
+    ///
+    /// ```
+    /// # use login_runtime::{LoginManager, UserMixin, user_loader};
+    /// # #[derive(Clone, UserMixin)] struct User { id: String }
+    /// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+    /// use login_runtime::ForwardedHeader;
+    ///
+    /// // Behind a proxy that sends `Forwarded: for=203.0.113.5;proto=https`:
+    /// let manager = LoginManager::<User>::builder("a secret key of at least thirty-two bytes")
+    ///     .trusted_proxies(["192.0.2.10"])
+    ///     .forwarded_header(ForwardedHeader::Forwarded)
+    ///     .build()?;
+    /// # Ok::<(), login_runtime::ConfigError>(())
+    /// ```
+    pub fn forwarded_header(mut self, header: ForwardedHeader) -> Self {
+        self.settings.client.header = Some(header);
         self
     }
 
@@ -914,6 +1031,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     /// ```
     pub fn build(self) -> Result<LoginManager<U>, ConfigError> {
         check_settings(&self.secret_key, &self.fallback_keys, &self.settings)?;
+        let client_source = ClientSource::new(&self.settings.client)?;
         let keys = Keys::derive(
             &self.secret_key,
             &self.fallback_keys,
@@ -922,6 +1040,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
         Ok(LoginManager::from_config(Arc::new(Config::new(
             self.settings,
             keys,
+            client_source,
         ))))
     }
 }

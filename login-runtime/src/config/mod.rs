@@ -15,6 +15,7 @@ use std::ops::Deref;
 
 use actix_web::HttpRequest;
 
+use crate::client::ClientSource;
 use crate::crypto::envelope::Envelope;
 use crate::crypto::fingerprint::FingerprintKeys;
 use crate::crypto::keys::{KeyRing, Purpose};
@@ -68,12 +69,14 @@ impl Keys {
 pub(crate) struct Config<U: UserLoader> {
     pub(crate) settings: Settings<U>,
     pub(crate) keys: Keys,
+    /// Finds the client address session protection binds (peer or trusted proxies).
+    pub(crate) client_source: ClientSource,
     /// `None` for the stateless cookie.
     pub(crate) server: Option<ServerStore>,
 }
 
 impl<U: UserLoader> Config<U> {
-    pub(crate) fn new(settings: Settings<U>, keys: Keys) -> Self {
+    pub(crate) fn new(settings: Settings<U>, keys: Keys, client_source: ClientSource) -> Self {
         let server = settings
             .storage
             .store
@@ -82,6 +85,7 @@ impl<U: UserLoader> Config<U> {
         Config {
             settings,
             keys,
+            client_source,
             server,
         }
     }

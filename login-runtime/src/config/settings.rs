@@ -9,6 +9,7 @@ use actix_web::cookie::SameSite;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::client::ClientSettings;
 use crate::crypto::envelope::CookieContent;
 use crate::error::{ConfigError, StoreError};
 use crate::events::EventHook;
@@ -190,6 +191,8 @@ pub(crate) struct Settings<U: UserLoader> {
     pub(crate) cookies: Cookies,
     pub(crate) remember: Remember,
     pub(crate) protection: SessionProtection,
+    /// What session protection binds, and where the client address comes from.
+    pub(crate) client: ClientSettings,
     pub(crate) redirects: Redirects,
     pub(crate) messages: Messages,
     pub(crate) answers: Answers,
@@ -218,6 +221,7 @@ impl<U: UserLoader> Settings<U> {
                 refresh_each_request: false,
             },
             protection: SessionProtection::Basic,
+            client: ClientSettings::default(),
             redirects: Redirects {
                 login_view: None,
                 refresh_view: None,

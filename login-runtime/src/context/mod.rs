@@ -30,10 +30,11 @@ use std::task::Waker;
 use std::time::Duration;
 
 use actix_web::HttpRequest;
+use actix_web::http::header;
 
 use crate::clock::now_secs;
 use crate::config::Config;
-use crate::crypto::fingerprint::FINGERPRINT_LEN;
+use crate::crypto::fingerprint::{Client, FINGERPRINT_LEN};
 use crate::crypto::keys::{KeyMatch, TAG_LEN, tags_equal};
 use crate::guard::{ErasedContext, RouteOptions};
 use crate::loader::{LocalBoxFuture, UserLoader};
@@ -164,13 +165,27 @@ impl<U: UserLoader> LoginContext<U> {
     fn fingerprint(&self, req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
         *self
             .fingerprint
-            .get_or_init(|| self.config.keys.fingerprint.current(req))
+            .get_or_init(|| self.config.keys.fingerprint.current(self.client(req)))
     }
 
     /// Whether `bound` is the fingerprint of this request's client: under the primary key, or
     /// under a fallback key for a login bound before a key rotation.
     fn is_this_client(&self, req: &HttpRequest, bound: &[u8; FINGERPRINT_LEN]) -> bool {
-        *bound == self.fingerprint(req) || self.config.keys.fingerprint.matches_fallback(req, bound)
+        *bound == self.fingerprint(req)
+            || self
+                .config
+                .keys
+                .fingerprint
+                .matches_fallback(self.client(req), bound)
+    }
+
+    /// What session protection binds of the client making `req`: its address as configured
+    /// (peer, trusted proxies, or none) and its User-Agent.
+    fn client<'r>(&self, req: &'r HttpRequest) -> Client<'r> {
+        Client {
+            address: self.config.client_source.address(req),
+            user_agent: req.headers().get(header::USER_AGENT).map(|v| v.as_bytes()),
+        }
     }
 
     fn auth_digest(&self, user: &U) -> Option<[u8; TAG_LEN]> {

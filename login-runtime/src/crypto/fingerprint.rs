@@ -1,8 +1,9 @@
 //! The client fingerprint used by session protection: Flask-Login's `_create_identifier`.
 //!
-//! A keyed hash of the peer's IP address and the `User-Agent` header. The peer address is the
-//! socket's, never `X-Forwarded-For` (which any client can forge; Flask-Login #700). Behind a
-//! reverse proxy, configure actix-web to see the real address, or use protection `Off`.
+//! A keyed hash of the client's IP address and the `User-Agent` header. Which address (the
+//! socket's peer, or the one trusted proxies forwarded), or none at all in the User-Agent-only
+//! mode, is decided by the caller (`client/mod.rs`): forwarding headers are never read here,
+//! since any client can send them (Flask-Login #700).
 //!
 //! The hash is SipHash-2-4 with its 128-bit output (the `siphasher` crate), keyed with a key derived from the secret
 //! (see [`KeyRing::subkeys`](crate::crypto::keys::KeyRing::subkeys)). The key matters: the fingerprint is
@@ -11,8 +12,7 @@
 //! SipHash is a PRF, so without the key the fingerprint reveals nothing, and it costs a fraction
 //! of a SHA-256 block.
 
-use actix_web::HttpRequest;
-use actix_web::http::header::USER_AGENT;
+use std::net::IpAddr;
 
 use siphasher::sip128::{Hasher128 as _, SipHasher24};
 use std::hash::Hasher as _;
@@ -43,22 +43,32 @@ impl FingerprintKeys {
         FingerprintKeys { primary, fallbacks }
     }
 
-    /// The fingerprint of the client making `req`, under the primary key.
-    pub(crate) fn current(&self, req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
-        fingerprint(&self.primary, req)
+    /// The fingerprint of `client` under the primary key.
+    pub(crate) fn current(&self, client: Client<'_>) -> [u8; FINGERPRINT_LEN] {
+        fingerprint(&self.primary, client)
     }
 
-    /// Whether `bound` is the fingerprint of the client making `req` under a fallback key (a
-    /// login bound before the secret was rotated).
-    pub(crate) fn matches_fallback(&self, req: &HttpRequest, bound: &[u8; FINGERPRINT_LEN]) -> bool {
-        self.fallbacks.iter().any(|key| fingerprint(key, req) == *bound)
+    /// Whether `bound` is the fingerprint of `client` under a fallback key (a login bound
+    /// before the secret was rotated).
+    pub(crate) fn matches_fallback(&self, client: Client<'_>, bound: &[u8; FINGERPRINT_LEN]) -> bool {
+        self.fallbacks
+            .iter()
+            .any(|key| fingerprint(key, client) == *bound)
     }
 }
 
-/// Computes the fingerprint of the client making `req` under `key`.
-fn fingerprint(key: &[u8; FINGERPRINT_KEY_LEN], req: &HttpRequest) -> [u8; FINGERPRINT_LEN] {
+/// What a fingerprint binds: the client's address (`None` when unknown or not bound) and its
+/// `User-Agent` header as sent.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Client<'r> {
+    pub(crate) address: Option<IpAddr>,
+    pub(crate) user_agent: Option<&'r [u8]>,
+}
+
+/// Computes the fingerprint of `client` under `key`.
+fn fingerprint(key: &[u8; FINGERPRINT_KEY_LEN], client: Client<'_>) -> [u8; FINGERPRINT_LEN] {
     let mut hasher = SipHasher24::new_with_key(key);
-    match req.peer_addr().map(|a| a.ip()) {
+    match client.address {
         Some(std::net::IpAddr::V4(ip)) => hasher.write(&ip.octets()),
         // An IPv4-mapped IPv6 address is the same client as its IPv4 form.
         Some(std::net::IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
@@ -70,8 +80,8 @@ fn fingerprint(key: &[u8; FINGERPRINT_KEY_LEN], req: &HttpRequest) -> [u8; FINGE
     // The separator keeps an address and a User-Agent from shifting into each other (a v4
     // address is 4 bytes, a v6 one 16, and a missing address none).
     hasher.write(b"|");
-    if let Some(ua) = req.headers().get(USER_AGENT) {
-        hasher.write(ua.as_bytes());
+    if let Some(ua) = client.user_agent {
+        hasher.write(ua);
     }
     hasher.finish128().as_bytes()
 }
@@ -79,7 +89,6 @@ fn fingerprint(key: &[u8; FINGERPRINT_KEY_LEN], req: &HttpRequest) -> [u8; FINGE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::test::TestRequest;
 
     const KEY: [u8; 16] = [7; 16];
 
@@ -97,33 +106,36 @@ mod tests {
         );
     }
 
+    fn client<'a>(address: Option<&str>, user_agent: Option<&'a str>) -> Client<'a> {
+        Client {
+            address: address.map(|a| a.parse().expect("a test address")),
+            user_agent: user_agent.map(str::as_bytes),
+        }
+    }
+
     #[test]
-    fn the_user_agent_and_address_change_the_fingerprint_and_nothing_else_does() {
-        let a = TestRequest::default()
-            .insert_header((USER_AGENT, "A"))
-            .to_http_request();
-        let a2 = TestRequest::default()
-            .insert_header((USER_AGENT, "A"))
-            .insert_header(("X-Forwarded-For", "10.0.0.1"))
-            .to_http_request();
-        let b = TestRequest::default()
-            .insert_header((USER_AGENT, "B"))
-            .to_http_request();
-        let other_ip = TestRequest::default()
-            .insert_header((USER_AGENT, "A"))
-            .peer_addr("10.1.2.3:4000".parse().expect("valid address"))
-            .to_http_request();
-        let fp = |req| fingerprint(&KEY, req);
-        assert_eq!(fp(&a), fp(&a2), "X-Forwarded-For is ignored");
-        assert_ne!(fp(&a), fp(&b));
-        assert_ne!(fp(&a), fp(&other_ip));
+    fn the_user_agent_and_address_change_the_fingerprint() {
+        let fp = |address, ua| fingerprint(&KEY, client(address, ua));
+        let a = fp(Some("10.1.2.3"), Some("A"));
+        assert_eq!(a, fp(Some("10.1.2.3"), Some("A")));
+        assert_eq!(
+            a,
+            fp(Some("::ffff:10.1.2.3"), Some("A")),
+            "a mapped address is its IPv4 form"
+        );
+        assert_ne!(a, fp(Some("10.1.2.4"), Some("A")));
+        assert_ne!(a, fp(Some("10.1.2.3"), Some("B")));
+        assert_ne!(
+            a,
+            fp(None, Some("A")),
+            "the User-Agent-only fingerprint is another one"
+        );
+        assert_ne!(fp(None, Some("A")), fp(None, Some("B")));
     }
 
     #[test]
     fn the_fingerprint_depends_on_the_key() {
-        let req = TestRequest::default()
-            .insert_header((USER_AGENT, "A"))
-            .to_http_request();
-        assert_ne!(fingerprint(&KEY, &req), fingerprint(&[8; 16], &req));
+        let c = client(Some("10.1.2.3"), Some("A"));
+        assert_ne!(fingerprint(&KEY, c), fingerprint(&[8; 16], c));
     }
 }
