@@ -230,17 +230,43 @@ fn body_timeout_is_read_from_the_environment_with_a_default() {
 }
 
 /// The quickstart binary next to this test binary, when it was built
-/// (`cargo build --example quickstart`).
+/// (`cargo build --example quickstart`, which `cargo test --workspace` does) after the last
+/// change to the quickstart or the runtime: an older binary would test older code.
 fn quickstart_binary() -> Option<std::path::PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let path = exe.parent()?.parent()?.join("examples").join("quickstart");
-    path.exists().then_some(path)
+    let built = std::fs::metadata(&path).ok()?.modified().ok()?;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    let sources = [
+        "examples/quickstart.rs",
+        "examples/lib.rs",
+        "login-runtime/src",
+        "login-macros/src",
+    ];
+    let stale = sources
+        .iter()
+        .any(|source| newest_change(&root.join(source)) > Some(built));
+    (!stale).then_some(path)
+}
+
+/// The newest modification time of `path`, or of any file under it.
+fn newest_change(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_dir() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .filter_map(|entry| newest_change(&entry.ok()?.path()))
+        .max()
 }
 
 #[test]
 fn the_quickstart_binary_cuts_a_slow_body_after_body_timeout() {
     let Some(binary) = quickstart_binary() else {
-        eprintln!("skipped: build the quickstart example first (`cargo build --example quickstart`)");
+        eprintln!(
+            "skipped: the quickstart binary is missing or older than its sources (`cargo build --example quickstart`)"
+        );
         return;
     };
     let mut child = std::process::Command::new(binary)
