@@ -15,6 +15,7 @@ mod paths;
 mod permission_loader;
 mod request_loader;
 mod signature;
+mod user_fields;
 mod user_mixin;
 
 use proc_macro::TokenStream;

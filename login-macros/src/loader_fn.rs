@@ -11,7 +11,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
-use crate::paths::private;
+use crate::paths::{private, runtime};
 use crate::signature::{check_async_free_fn, expand_fn, tidy};
 
 /// Which loader macro, which decides what the parameters are.
@@ -67,9 +67,83 @@ pub(crate) fn expand(
     implement: fn(&ItemFn, &LoaderFn<'_>) -> TokenStream,
 ) -> TokenStream {
     expand_fn(kind.name(), kind.wanted(), item, |f| {
-        let loader = check(kind, &args, f)?;
-        Ok(implement(f, &loader))
+        check(kind, &args, f)
+            .map(|loader| implement(f, &loader))
+            .map_err(|e| (e, stand_in(kind, f)))
     })
+}
+
+/// What a rejected loader leaves in place of its impl, beside the error: an impl whose loader
+/// finds nobody, for the user type the function names (`User` in `-> User`, `-> &User`,
+/// `-> Option<User>`, `-> Result<User, E>`), so the extractors, the manager and the request
+/// loader's registration still type-check and the one mistake gives one error. Never reached:
+/// the program does not compile.
+fn stand_in(kind: Kind, f: &ItemFn) -> TokenStream {
+    // A method gets none: an impl cannot stand inside an `impl` block.
+    let is_method = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
+    let (ReturnType::Type(_, ty), false) = (&f.sig.output, is_method) else {
+        return quote!(#f);
+    };
+    let mut user: &Type = ty;
+    if let Some(ok) = result_ok(user) {
+        user = ok;
+    }
+    if let Some(inner) = option_inner(user) {
+        user = inner;
+    }
+    if let Type::Reference(r) = user {
+        user = &r.elem;
+    }
+    if !matches!(user, Type::Path(p) if p.qself.is_none()) {
+        return quote!(#f);
+    }
+    let rt = runtime();
+    let pv = private();
+    let nobody = quote!(#pv::Box::pin(#pv::ready(#pv::Ok(#pv::None))));
+    match kind {
+        Kind::User => quote! {
+            #f
+
+            #[automatically_derived]
+            #[allow(unused_qualifications, unused_lifetimes)]
+            impl #rt::UserLoader for #user where for<'__login> #user: #rt::UserMixin {
+                fn load_user(
+                    _: <#user as #rt::UserMixin>::Id,
+                    _: &#pv::HttpRequest,
+                ) -> #rt::LocalBoxFuture<'_, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
+                    #nobody
+                }
+            }
+        },
+        Kind::Request => {
+            let name = &f.sig.ident;
+            let vis = &f.vis;
+            let mut inner = f.clone();
+            inner.vis = syn::Visibility::Inherited;
+            quote! {
+                #[allow(non_camel_case_types, missing_docs, dead_code)]
+                #[derive(Clone, Copy, Debug, Default)]
+                #vis struct #name {}
+                #[allow(non_upper_case_globals, missing_docs, dead_code)]
+                #vis const #name: #name = #name {};
+
+                #[automatically_derived]
+                #[allow(unused_qualifications, unused_lifetimes)]
+                impl #rt::RequestLoader for #name where for<'__login> #user: #rt::UserMixin {
+                    type User = #user;
+                    fn load_from_request<'__login>(
+                        &'__login self,
+                        _: &'__login #pv::HttpRequest,
+                    ) -> #rt::LocalBoxFuture<'__login, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
+                        #[allow(dead_code)]
+                        #inner
+                        #nobody
+                    }
+                }
+            }
+        }
+        Kind::Permission => quote!(#f),
+    }
 }
 
 /// Checks a loader function, reporting every mistake at once, in the order they are written.
@@ -171,6 +245,18 @@ fn user_type(acc: &mut Accumulator, macro_name: &str, output: &ReturnType) -> Op
         ReturnType::Type(_, ty) => option_inner(ty).or_else(|| result_ok(ty).and_then(option_inner)),
         ReturnType::Default => None,
     };
+    if let Some(Type::Reference(r)) = found {
+        acc.push(
+            darling::Error::custom(format!(
+                "`#[{macro_name}]` functions return the user by value, not `{}`: the loaded user is kept for the whole request, so it cannot borrow from the loader. Return `Option<{}>` (`.cloned()` turns an `Option<&{elem}>` into one)",
+                tidy(r),
+                tidy(&r.elem),
+                elem = tidy(&r.elem),
+            ))
+            .with_span(r),
+        );
+        return None;
+    }
     if found.is_none() {
         let (written, span) = match output {
             ReturnType::Type(_, ty) => (format!("`{}`", tidy(ty)), ty.span()),
@@ -252,6 +338,21 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
             ))
             .with_span(&f.sig.paren_token.span.join()),
         ),
+        Some(first) if is_extractor(first) => {
+            let id = f.sig.inputs.iter().skip(1).find(|a| !matches!(a, FnArg::Typed(t) if is_extractor(&t.ty)));
+            let fix = match id {
+                Some(id) => format!("move `{}` first", tidy(id)),
+                None => "add the id first, as in `id: String` (with the type of the user's id field)".to_owned(),
+            };
+            acc.push(
+                darling::Error::custom(format!(
+                    "`{}` is an extractor, and the first parameter of a `#[{}]` is the user's id: {fix}",
+                    tidy(first),
+                    Kind::User.name(),
+                ))
+                .with_span(first),
+            );
+        }
         Some(Type::Reference(r)) => {
             let owned = match tidy(&r.elem).as_str() {
                 "str" => "String".to_owned(),
@@ -267,6 +368,23 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
         }
         Some(_) => {}
     }
+}
+
+/// Types that are surely extractors, never a user id: found first, the id was put after them.
+fn is_extractor(ty: &Type) -> bool {
+    const EXTRACTORS: [&str; 6] = [
+        "Data",
+        "HttpRequest",
+        "Query",
+        "ReqData",
+        "ConnectionInfo",
+        "Header",
+    ];
+    let Type::Path(p) = ty else { return false };
+    p.path
+        .segments
+        .last()
+        .is_some_and(|s| EXTRACTORS.iter().any(|e| s.ident == e))
 }
 
 /// Extractor parameters are taken by value (`req: HttpRequest`), never by reference.

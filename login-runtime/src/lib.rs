@@ -72,7 +72,7 @@ pub use config::{CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtec
 pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
 pub use extract::{
-    Authorized, CurrentUser, CurrentUserFuture, LoadedFrom, LoginSession, LoginUser, MaybeUser,
+    Authorized, CurrentUser, CurrentUserFuture, LoadedFrom, LoginSession, LoginUser, LogoutUser, MaybeUser,
     MaybeUserFuture, Permissions,
 };
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};

@@ -83,8 +83,9 @@ impl<T: core::fmt::Display + core::str::FromStr + PartialEq + 'static> UserId fo
 /// Checks, at compile time, that `T` can be a user id (spanned at the id field's type).
 pub const fn assert_user_id<T: UserId>() {}
 
-/// Checks, at compile time, that a `#[user_loader]` returns a user type and takes its id.
-pub const fn assert_user_loader<U: crate::UserMixin, I: IdParam<U::Id>>() {}
+/// Checks, at compile time, that a `#[user_loader]` returns a user type (the id parameter's
+/// type is checked where the generated impl passes it the id, once).
+pub const fn assert_user_loader<U: crate::UserMixin>() {}
 
 /// A field marked `#[user(auth_hash)]`: anything readable as bytes.
 #[diagnostic::on_unimplemented(
