@@ -37,7 +37,7 @@ fn implement(f: &ItemFn, loader: &LoaderFn<'_>) -> TokenStream {
     let id_arg = quote_spanned! {id.span()=>
         <#id as #pv::IdParam<<#user as #rt::UserMixin>::Id>>::from_user_id(__id)
     };
-    let body = load_body(&f.sig.ident, Some(id_arg), extractors);
+    let body = load_body(&f.sig.ident, &f.sig.output, Some(id_arg), extractors);
     let impl_span = f.sig.ident.span();
     let impl_header = quote_spanned!(impl_span=> impl #rt::UserLoader for #user);
     quote! {

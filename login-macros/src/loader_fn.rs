@@ -187,7 +187,12 @@ fn check<'a>(kind: Kind, args: &TokenStream, f: &'a ItemFn) -> darling::Result<L
 /// error ends the load with it), calls the function `name` with `id` (a user loader's id
 /// argument) and them, and turns what it returns into the loader's result. Each extraction is
 /// spanned at its parameter's type, where a type that is not an extractor is reported.
-pub(crate) fn load_body(name: &Ident, id: Option<TokenStream>, extractors: &[&Type]) -> TokenStream {
+pub(crate) fn load_body(
+    name: &Ident,
+    output: &ReturnType,
+    id: Option<TokenStream>,
+    extractors: &[&Type],
+) -> TokenStream {
     let pv = private();
     let vars: Vec<Ident> = (0..extractors.len())
         .map(|i| format_ident!("__login_arg{}", i))
@@ -198,10 +203,21 @@ pub(crate) fn load_body(name: &Ident, id: Option<TokenStream>, extractors: &[&Ty
         }
     });
     let args = id.into_iter().chain(vars.iter().map(|var| quote!(#var)));
+    // Spanned at the error type of a `Result` (else the return type), where an error type
+    // without `Display` is reported.
+    let span = match output {
+        ReturnType::Type(_, ty) => match generic_args(ty, "Result").as_deref() {
+            Some([_, err]) => err.span(),
+            _ => ty.span(),
+        },
+        ReturnType::Default => output.span(),
+    };
+    let into_result = quote_spanned!(span=> #pv::IntoLoadResult::into_load_result(__login_result));
     quote! {
         #pv::Box::pin(async move {
             #(#extract)*
-            #pv::IntoLoadResult::into_load_result(#name(#(#args),*).await)
+            let __login_result = #name(#(#args),*).await;
+            #into_result
         })
     }
 }
@@ -387,9 +403,21 @@ fn is_extractor(ty: &Type) -> bool {
         .is_some_and(|s| EXTRACTORS.iter().any(|e| s.ident == e))
 }
 
-/// Extractor parameters are taken by value (`req: HttpRequest`), never by reference.
+/// Extractor parameters are taken by value (`req: HttpRequest`), never by reference; the
+/// middleware's `ServiceRequest` is not one.
 pub(crate) fn check_extractors_by_value(acc: &mut Accumulator, types: &[&Type]) {
     for ty in types {
+        if let Type::Path(p) = ty
+            && let Some(last) = p.path.segments.last()
+            && last.ident == "ServiceRequest"
+        {
+            acc.push(
+                darling::Error::custom(
+                    "`ServiceRequest` is what middleware sees, and loaders are called with the handler's request: take `req: HttpRequest` (`actix_web::HttpRequest`) instead",
+                )
+                .with_span(&last.ident),
+            );
+        }
         if let Type::Reference(r) = ty {
             let inner = tidy(&r.elem);
             acc.push(

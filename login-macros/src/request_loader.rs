@@ -24,7 +24,7 @@ fn implement(f: &ItemFn, loader: &LoaderFn<'_>) -> TokenStream {
     // The function moves inside the trait method, where a `pub` would be meaningless.
     let mut inner = f.clone();
     inner.vis = syn::Visibility::Inherited;
-    let body = load_body(name, None, extractors);
+    let body = load_body(name, &f.sig.output, None, extractors);
     // The value registered with the builder. A request loader that is never registered would
     // never be asked, so in a binary that is an error ("constant is never used"), not a silent
     // no-op (rustc reports no unit struct with trait impls as unused). Spanned at the

@@ -5,7 +5,7 @@ pub use crate::guard::AuthorizeRule;
 pub use crate::guard::{
     AnonymousRequired, Flavour, FreshLoginRequired, Guard, LoginRequired, RouteOptions, RouteRule,
 };
-pub use crate::loader::IntoLoadResult;
+pub use crate::loader::{IntoLoadResult, LoaderErrorMessage, RequestLoaderOf};
 pub use crate::permission::{IntoPermissions, PermissionSet, UserCheck, permissions_of};
 pub use actix_web::dev::Payload;
 pub use actix_web::{FromRequest, HttpRequest};
@@ -122,3 +122,14 @@ impl<Id> IdParam<Id> for Id {
 /// What the stand-in impl of a failed `#[derive(UserMixin)]` returns; never reached, since
 /// the program does not compile.
 pub static NO_ID: String = String::new();
+
+/// The `Clone` that `LoginSession::login_user` needs, as one trait so a user type without it
+/// is told why in our words.
+#[diagnostic::on_unimplemented(
+    message = "`login_user` keeps its own copy of the user, and `{Self}` does not implement `Clone`",
+    label = "`{Self}` is not `Clone`",
+    note = "add `Clone` to the derives of `{Self}`: `#[derive(Clone, UserMixin)]`"
+)]
+pub trait CloneUser: Clone {}
+#[diagnostic::do_not_recommend]
+impl<T: Clone> CloneUser for T {}

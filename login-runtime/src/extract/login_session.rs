@@ -83,7 +83,7 @@ impl<U: UserLoader> LoginSession<U> {
     /// ```
     pub fn login_user(&self, user: &U) -> LoginUser<'_, U>
     where
-        U: Clone,
+        U: crate::__private::CloneUser,
     {
         LoginUser {
             session: self,
