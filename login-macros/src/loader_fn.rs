@@ -100,6 +100,13 @@ fn stand_in(kind: Kind, f: &ItemFn) -> TokenStream {
     let rt = runtime();
     let pv = private();
     let nobody = quote!(#pv::Box::pin(#pv::ready(#pv::Ok(#pv::None))));
+    // A user returned by reference is already reported; with `'static` its elided lifetime
+    // adds no rustc error (with suggestions that do not fit) on top.
+    let mut f = f.clone();
+    if let ReturnType::Type(_, ty) = &mut f.sig.output {
+        static_refs(ty);
+    }
+    let f = &f;
     match kind {
         Kind::User => quote! {
             #f
@@ -383,6 +390,29 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
             );
         }
         Some(_) => {}
+    }
+}
+
+/// Gives every reference without a lifetime in a return type `'static`.
+fn static_refs(ty: &mut Type) {
+    match ty {
+        Type::Reference(r) => {
+            r.lifetime
+                .get_or_insert_with(|| syn::Lifetime::new("'static", r.and_token.span));
+            static_refs(&mut r.elem);
+        }
+        Type::Path(p) => {
+            for segment in &mut p.path.segments {
+                if let PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                    for arg in &mut args.args {
+                        if let GenericArgument::Type(t) = arg {
+                            static_refs(t);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -80,7 +80,7 @@ fn take_out_mistakes(acc: &mut Accumulator, field: &Field) -> Field {
         }
         match &attr.meta {
             Meta::Path(_) => {
-                acc.push(darling::Error::custom(bare_user(&name, &ty)).with_span(attr));
+                acc.push(darling::Error::custom(bare_user(&name, &ty)).with_span(attr.path()));
                 false
             }
             Meta::List(list) => {

@@ -425,6 +425,10 @@ impl<U: UserLoader> LoginSession<U> {
 ///     Ok("Logged in")
 /// }
 /// ```
+///
+/// A forgotten `.await` is the `unused_must_use` warning with the note "`login_user(..)` does
+/// nothing until it is awaited"; rustc adds its own "use `let _ = ...` to ignore the resulting
+/// value", which is not the fix (that would skip the login): add `.await?`.
 #[must_use = "`login_user(..)` does nothing until it is awaited: write `.await?` after it (the login can fail with a server-side store)"]
 pub struct LoginUser<'a, U: UserLoader> {
     session: &'a LoginSession<U>,
