@@ -564,6 +564,40 @@ mod tests {
     }
 
     #[test]
+    fn the_advice_fits_the_parameter_and_the_return_type() {
+        let all = errors(
+            Kind::User,
+            parse_quote!(
+                async fn f(db: web::Data<Db>, id: u64) -> Option<User> {
+                    None
+                }
+            ),
+        );
+        assert!(
+            all.contains("`web::Data<Db>` is an extractor") && all.contains("move `id: u64` first"),
+            "{all}"
+        );
+        let all = errors(
+            Kind::User,
+            parse_quote!(
+                async fn f(id: u64, req: actix_web::dev::ServiceRequest) -> Option<User> {
+                    None
+                }
+            ),
+        );
+        assert!(all.contains("take `req: HttpRequest`"), "{all}");
+        let all = errors(
+            Kind::User,
+            parse_quote!(
+                async fn f(id: u64) -> Option<&User> {
+                    None
+                }
+            ),
+        );
+        assert!(all.contains("return the user by value, not `&User`"), "{all}");
+    }
+
+    #[test]
     fn a_string_in_a_request_loader_is_not_an_id() {
         let f: syn::ItemFn = parse_quote!(
             async fn f(id: String) -> Option<User> {

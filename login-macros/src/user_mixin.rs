@@ -376,6 +376,69 @@ mod tests {
     }
 
     #[test]
+    fn the_activity_flag_is_never_guessed() {
+        let one = |input| errors(input).join("\n");
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                is_active: Option<bool>,
+            }
+        ));
+        assert!(
+            all.contains("only when it is a `bool`") && all.contains("#[user(skip)]"),
+            "{all}"
+        );
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                active: bool,
+                is_active: bool,
+            }
+        ));
+        assert!(all.contains("both look like the activity flag"), "{all}");
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                #[user]
+                enabled: bool,
+            }
+        ));
+        assert!(all.contains("write `#[user(active)]` if `enabled`"), "{all}");
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                #[user(is_active, skip)]
+                active: bool,
+            }
+        ));
+        assert!(all.contains("the key is `active`"), "{all}");
+        // Marked, or skipped: no guess to refuse.
+        assert!(
+            errors(parse_quote!(
+                struct User {
+                    id: u64,
+                    #[user(active)]
+                    enabled: bool,
+                    #[user(skip)]
+                    is_active: Option<bool>,
+                }
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_user_type_that_borrows_is_refused() {
+        let all = errors(parse_quote!(
+            struct User<'a> {
+                id: u64,
+                name: &'a str,
+            }
+        ));
+        assert!(all.iter().any(|e| e.contains("must own its data")), "{all:?}");
+    }
+
+    #[test]
     fn struct_level_keys_are_pointed_at_the_fields() {
         let all = errors(parse_quote!(
             #[user(id = "email")]
