@@ -11,7 +11,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
-use crate::paths::{private, runtime};
+use crate::loader_stand_in::stand_in;
+use crate::paths::private;
 use crate::signature::{check_async_free_fn, expand_fn, tidy};
 
 /// Which loader macro, which decides what the parameters are.
@@ -71,86 +72,6 @@ pub(crate) fn expand(
             .map(|loader| implement(f, &loader))
             .map_err(|e| (e, stand_in(kind, f)))
     })
-}
-
-/// What a rejected loader leaves in place of its impl, beside the error: an impl whose loader
-/// finds nobody, for the user type the function names (`User` in `-> User`, `-> &User`,
-/// `-> Option<User>`, `-> Result<User, E>`), so the extractors, the manager and the request
-/// loader's registration still type-check and the one mistake gives one error. Never reached:
-/// the program does not compile.
-fn stand_in(kind: Kind, f: &ItemFn) -> TokenStream {
-    // A method gets none: an impl cannot stand inside an `impl` block.
-    let is_method = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
-    let (ReturnType::Type(_, ty), false) = (&f.sig.output, is_method) else {
-        return quote!(#f);
-    };
-    let mut user: &Type = ty;
-    if let Some(ok) = result_ok(user) {
-        user = ok;
-    }
-    if let Some(inner) = option_inner(user) {
-        user = inner;
-    }
-    if let Type::Reference(r) = user {
-        user = &r.elem;
-    }
-    if !matches!(user, Type::Path(p) if p.qself.is_none()) {
-        return quote!(#f);
-    }
-    let rt = runtime();
-    let pv = private();
-    let nobody = quote!(#pv::Box::pin(#pv::ready(#pv::Ok(#pv::None))));
-    // A user returned by reference is already reported; with `'static` its elided lifetime
-    // adds no rustc error (with suggestions that do not fit) on top.
-    let mut f = f.clone();
-    if let ReturnType::Type(_, ty) = &mut f.sig.output {
-        static_refs(ty);
-    }
-    let f = &f;
-    match kind {
-        Kind::User => quote! {
-            #f
-
-            #[automatically_derived]
-            #[allow(unused_qualifications, unused_lifetimes)]
-            impl #rt::UserLoader for #user where for<'__login> #user: #rt::UserMixin {
-                fn load_user(
-                    _: <#user as #rt::UserMixin>::Id,
-                    _: &#pv::HttpRequest,
-                ) -> #rt::LocalBoxFuture<'_, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
-                    #nobody
-                }
-            }
-        },
-        Kind::Request => {
-            let name = &f.sig.ident;
-            let vis = &f.vis;
-            let mut inner = f.clone();
-            inner.vis = syn::Visibility::Inherited;
-            quote! {
-                #[allow(non_camel_case_types, missing_docs, dead_code)]
-                #[derive(Clone, Copy, Debug, Default)]
-                #vis struct #name {}
-                #[allow(non_upper_case_globals, missing_docs, dead_code)]
-                #vis const #name: #name = #name {};
-
-                #[automatically_derived]
-                #[allow(unused_qualifications, unused_lifetimes)]
-                impl #rt::RequestLoader for #name where for<'__login> #user: #rt::UserMixin {
-                    type User = #user;
-                    fn load_from_request<'__login>(
-                        &'__login self,
-                        _: &'__login #pv::HttpRequest,
-                    ) -> #rt::LocalBoxFuture<'__login, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
-                        #[allow(dead_code)]
-                        #inner
-                        #nobody
-                    }
-                }
-            }
-        }
-        Kind::Permission => quote!(#f),
-    }
 }
 
 /// Checks a loader function, reporting every mistake at once, in the order they are written.
@@ -320,7 +241,7 @@ fn generic_args<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
     )
 }
 
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     match generic_args(ty, "Option")?.as_slice() {
         [inner] => Some(inner),
         _ => None,
@@ -390,29 +311,6 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
             );
         }
         Some(_) => {}
-    }
-}
-
-/// Gives every reference without a lifetime in a return type `'static`.
-fn static_refs(ty: &mut Type) {
-    match ty {
-        Type::Reference(r) => {
-            r.lifetime
-                .get_or_insert_with(|| syn::Lifetime::new("'static", r.and_token.span));
-            static_refs(&mut r.elem);
-        }
-        Type::Path(p) => {
-            for segment in &mut p.path.segments {
-                if let PathArguments::AngleBracketed(args) = &mut segment.arguments {
-                    for arg in &mut args.args {
-                        if let GenericArgument::Type(t) = arg {
-                            static_refs(t);
-                        }
-                    }
-                }
-            }
-        }
-        _ => {}
     }
 }
 
