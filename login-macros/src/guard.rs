@@ -117,7 +117,13 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         let model = parse_args(kind, args, &mut acc);
         validate(kind, &model, f, &mut acc);
         let authorization = authorization(&model, f, &mut acc);
-        acc.finish()?;
+        if let Err(e) = acc.finish() {
+            // A handler that is not `async` is emitted as one, so the route that registers it
+            // does not add actix-web's `Handler` error to ours.
+            let mut f = f.clone();
+            f.sig.asyncness.get_or_insert_with(Default::default);
+            return Err((e, quote!(#f)));
+        }
         let (rule_ty, rule_item) = rule(kind, &model, authorization.as_ref(), f);
         let pv = private();
         let mut f = f.clone();

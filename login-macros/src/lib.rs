@@ -11,10 +11,12 @@ mod guard;
 mod guard_keys;
 mod loader;
 mod loader_fn;
+mod loader_stand_in;
 mod paths;
 mod permission_loader;
 mod request_loader;
 mod signature;
+mod user_fields;
 mod user_mixin;
 
 use proc_macro::TokenStream;

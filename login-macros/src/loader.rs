@@ -21,23 +21,23 @@ fn implement(f: &ItemFn, loader: &LoaderFn<'_>) -> TokenStream {
         // `check` gives a user loader its id parameter.
         return quote!(#f);
     };
-    // One check, with each type argument spanned at the user's own token (the return type's
-    // user, the id parameter's type), and an impl that is conditional on the same bounds (a
-    // `for<'a>` bound is only checked where the impl is used), so a mistake gives one error.
+    // One check of the user type, spanned at the user's own token, and an impl that is
+    // conditional on it (a `for<'a>` bound is only checked where the impl is used), so a
+    // mistake gives one error. The impl does not depend on the id parameter's type: a wrong one
+    // is one error where the id is passed (spanned at that type), and the user still has a
+    // loader, so the extractors and the manager add none.
     let user_arg = quote_spanned!(user.span()=> #user);
-    let id_arg_ty = quote_spanned!(id.span()=> #id);
     let check = quote_spanned! {user.span()=>
         #[doc(hidden)]
-        const _: () = #pv::assert_user_loader::<#user_arg, #id_arg_ty>();
+        const _: () = #pv::assert_user_loader::<#user_arg>();
     };
     let bounds = quote! {
         for<'__login> #user_arg: #rt::UserMixin,
-        for<'__login> #id_arg_ty: #pv::IdParam<<#user as #rt::UserMixin>::Id>,
     };
     let id_arg = quote_spanned! {id.span()=>
         <#id as #pv::IdParam<<#user as #rt::UserMixin>::Id>>::from_user_id(__id)
     };
-    let body = load_body(&f.sig.ident, Some(id_arg), extractors);
+    let body = load_body(&f.sig.ident, &f.sig.output, Some(id_arg), extractors);
     let impl_span = f.sig.ident.span();
     let impl_header = quote_spanned!(impl_span=> impl #rt::UserLoader for #user);
     quote! {

@@ -11,6 +11,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
+use crate::loader_stand_in::stand_in;
 use crate::paths::private;
 use crate::signature::{check_async_free_fn, expand_fn, tidy};
 
@@ -67,8 +68,9 @@ pub(crate) fn expand(
     implement: fn(&ItemFn, &LoaderFn<'_>) -> TokenStream,
 ) -> TokenStream {
     expand_fn(kind.name(), kind.wanted(), item, |f| {
-        let loader = check(kind, &args, f)?;
-        Ok(implement(f, &loader))
+        check(kind, &args, f)
+            .map(|loader| implement(f, &loader))
+            .map_err(|e| (e, stand_in(kind, f)))
     })
 }
 
@@ -113,7 +115,12 @@ fn check<'a>(kind: Kind, args: &TokenStream, f: &'a ItemFn) -> darling::Result<L
 /// error ends the load with it), calls the function `name` with `id` (a user loader's id
 /// argument) and them, and turns what it returns into the loader's result. Each extraction is
 /// spanned at its parameter's type, where a type that is not an extractor is reported.
-pub(crate) fn load_body(name: &Ident, id: Option<TokenStream>, extractors: &[&Type]) -> TokenStream {
+pub(crate) fn load_body(
+    name: &Ident,
+    output: &ReturnType,
+    id: Option<TokenStream>,
+    extractors: &[&Type],
+) -> TokenStream {
     let pv = private();
     let vars: Vec<Ident> = (0..extractors.len())
         .map(|i| format_ident!("__login_arg{}", i))
@@ -124,10 +131,21 @@ pub(crate) fn load_body(name: &Ident, id: Option<TokenStream>, extractors: &[&Ty
         }
     });
     let args = id.into_iter().chain(vars.iter().map(|var| quote!(#var)));
+    // Spanned at the error type of a `Result` (else the return type), where an error type
+    // without `Display` is reported.
+    let span = match output {
+        ReturnType::Type(_, ty) => match generic_args(ty, "Result").as_deref() {
+            Some([_, err]) => err.span(),
+            _ => ty.span(),
+        },
+        ReturnType::Default => output.span(),
+    };
+    let into_result = quote_spanned!(span=> #pv::IntoLoadResult::into_load_result(__login_result));
     quote! {
         #pv::Box::pin(async move {
             #(#extract)*
-            #pv::IntoLoadResult::into_load_result(#name(#(#args),*).await)
+            let __login_result = #name(#(#args),*).await;
+            #into_result
         })
     }
 }
@@ -171,6 +189,18 @@ fn user_type(acc: &mut Accumulator, macro_name: &str, output: &ReturnType) -> Op
         ReturnType::Type(_, ty) => option_inner(ty).or_else(|| result_ok(ty).and_then(option_inner)),
         ReturnType::Default => None,
     };
+    if let Some(Type::Reference(r)) = found {
+        acc.push(
+            darling::Error::custom(format!(
+                "`#[{macro_name}]` functions return the user by value, not `{}`: the loaded user is kept for the whole request, so it cannot borrow from the loader. Return `Option<{}>` (`.cloned()` turns an `Option<&{elem}>` into one)",
+                tidy(r),
+                tidy(&r.elem),
+                elem = tidy(&r.elem),
+            ))
+            .with_span(r),
+        );
+        return None;
+    }
     if found.is_none() {
         let (written, span) = match output {
             ReturnType::Type(_, ty) => (format!("`{}`", tidy(ty)), ty.span()),
@@ -211,7 +241,7 @@ fn generic_args<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
     )
 }
 
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     match generic_args(ty, "Option")?.as_slice() {
         [inner] => Some(inner),
         _ => None,
@@ -252,6 +282,21 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
             ))
             .with_span(&f.sig.paren_token.span.join()),
         ),
+        Some(first) if is_extractor(first) => {
+            let id = f.sig.inputs.iter().skip(1).find(|a| !matches!(a, FnArg::Typed(t) if is_extractor(&t.ty)));
+            let fix = match id {
+                Some(id) => format!("move `{}` first", tidy(id)),
+                None => "add the id first, as in `id: String` (with the type of the user's id field)".to_owned(),
+            };
+            acc.push(
+                darling::Error::custom(format!(
+                    "`{}` is an extractor, and the first parameter of a `#[{}]` is the user's id: {fix}",
+                    tidy(first),
+                    Kind::User.name(),
+                ))
+                .with_span(first),
+            );
+        }
         Some(Type::Reference(r)) => {
             let owned = match tidy(&r.elem).as_str() {
                 "str" => "String".to_owned(),
@@ -269,9 +314,38 @@ fn check_id(acc: &mut Accumulator, f: &ItemFn, id: Option<&Type>) {
     }
 }
 
-/// Extractor parameters are taken by value (`req: HttpRequest`), never by reference.
+/// Types that are surely extractors, never a user id: found first, the id was put after them.
+fn is_extractor(ty: &Type) -> bool {
+    const EXTRACTORS: [&str; 6] = [
+        "Data",
+        "HttpRequest",
+        "Query",
+        "ReqData",
+        "ConnectionInfo",
+        "Header",
+    ];
+    let Type::Path(p) = ty else { return false };
+    p.path
+        .segments
+        .last()
+        .is_some_and(|s| EXTRACTORS.iter().any(|e| s.ident == e))
+}
+
+/// Extractor parameters are taken by value (`req: HttpRequest`), never by reference; the
+/// middleware's `ServiceRequest` is not one.
 pub(crate) fn check_extractors_by_value(acc: &mut Accumulator, types: &[&Type]) {
     for ty in types {
+        if let Type::Path(p) = ty
+            && let Some(last) = p.path.segments.last()
+            && last.ident == "ServiceRequest"
+        {
+            acc.push(
+                darling::Error::custom(
+                    "`ServiceRequest` is what middleware sees, and loaders are called with the handler's request: take `req: HttpRequest` (`actix_web::HttpRequest`) instead",
+                )
+                .with_span(&last.ident),
+            );
+        }
         if let Type::Reference(r) = ty {
             let inner = tidy(&r.elem);
             acc.push(
@@ -385,6 +459,40 @@ mod tests {
             ),
         );
         assert!(all.contains("wrap the success type in `Option`"), "{all}");
+    }
+
+    #[test]
+    fn the_advice_fits_the_parameter_and_the_return_type() {
+        let all = errors(
+            Kind::User,
+            parse_quote!(
+                async fn f(db: web::Data<Db>, id: u64) -> Option<User> {
+                    None
+                }
+            ),
+        );
+        assert!(
+            all.contains("`web::Data<Db>` is an extractor") && all.contains("move `id: u64` first"),
+            "{all}"
+        );
+        let all = errors(
+            Kind::User,
+            parse_quote!(
+                async fn f(id: u64, req: actix_web::dev::ServiceRequest) -> Option<User> {
+                    None
+                }
+            ),
+        );
+        assert!(all.contains("take `req: HttpRequest`"), "{all}");
+        let all = errors(
+            Kind::User,
+            parse_quote!(
+                async fn f(id: u64) -> Option<&User> {
+                    None
+                }
+            ),
+        );
+        assert!(all.contains("return the user by value, not `&User`"), "{all}");
     }
 
     #[test]

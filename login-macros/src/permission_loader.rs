@@ -23,7 +23,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         "an `async fn` that takes `&User` and returns the user's permissions",
         item,
         |f| {
-            let (user, set) = check(&args, f)?;
+            let (user, set) = check(&args, f).map_err(|e| (e, quote!(#f)))?;
             Ok(implement(f, &user, &set))
         },
     )

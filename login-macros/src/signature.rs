@@ -26,14 +26,19 @@ pub(crate) fn tidy(tokens: &impl ToTokens) -> String {
     s
 }
 
+/// What an attribute macro emits beside its errors in place of its expansion: the item as
+/// written, or a stand-in that lets the rest of the program type-check.
+pub(crate) type Rejected = (darling::Error, TokenStream);
+
 /// An attribute macro on a function: parses the item as a function, then `expand`s it. When
-/// either fails, the output is the errors and the item as written, so one mistake gives one
-/// error (and no second one from code that uses the item).
+/// either fails, the output is the errors and the item as written (or the stand-in `expand`
+/// gives with its errors), so one mistake gives one error (and no second one from code that
+/// uses the item).
 pub(crate) fn expand_fn(
     macro_name: &str,
     wanted: &str,
     item: TokenStream,
-    expand: impl FnOnce(&ItemFn) -> darling::Result<TokenStream>,
+    expand: impl FnOnce(&ItemFn) -> Result<TokenStream, Rejected>,
 ) -> TokenStream {
     let f = match parse_fn(macro_name, wanted, &item) {
         Ok(f) => f,
@@ -44,9 +49,9 @@ pub(crate) fn expand_fn(
     };
     match expand(&f) {
         Ok(tokens) => tokens,
-        Err(e) => {
+        Err((e, stand_in)) => {
             let e = e.write_errors();
-            quote!(#e #f)
+            quote!(#e #stand_in)
         }
     }
 }

@@ -2,33 +2,14 @@
 //! darling), validate it into a [`Model`] (which field is the id, which is `active`, which is the
 //! auth hash), expand to an `impl UserMixin`.
 
-use darling::FromField;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, Ident, Type};
+use syn::{Data, DeriveInput, Fields, GenericParam, Ident, Type};
 
 use crate::args::Switch;
 use crate::paths::{private, runtime};
-
-/// One field and its `#[user(...)]` keys.
-#[derive(FromField)]
-#[darling(attributes(user))]
-struct UserField {
-    ident: Option<Ident>,
-    ty: Type,
-    #[darling(default)]
-    id: Switch,
-    #[darling(default)]
-    active: Switch,
-    #[darling(default)]
-    auth_hash: Switch,
-    #[darling(default)]
-    permissions: Switch,
-    /// Flask-Login's spelling, refused with the fix (the key is `active`).
-    #[darling(default)]
-    is_active: Switch,
-}
+use crate::user_fields::{UserField, activity_flag, is_bool, parse_fields};
 
 /// The fields the impl reads.
 struct Model<'a> {
@@ -96,25 +77,22 @@ fn parse(derive: &DeriveInput) -> darling::Result<Vec<UserField>> {
             .with_span(attr),
         );
     }
-    let parsed: Vec<UserField> = fields
-        .named
-        .iter()
-        .filter_map(|f| acc.handle(UserField::from_field(f)))
-        .collect();
+    if let Some(GenericParam::Lifetime(lt)) = derive.generics.params.first() {
+        acc.push(
+            darling::Error::custom(format!(
+                "a user type must own its data, and `{name}<{lt}>` borrows: the loaded user is kept for the whole request, after the loader's own data is gone. Make every field owned (`String` for `&{lt} str`, `Vec<T>` for `&{lt} [T]`) and remove `<{lt}>`",
+                lt = lt.lifetime
+            ))
+            .with_span(&lt.lifetime),
+        );
+    }
+    let parsed = parse_fields(&mut acc, fields);
     acc.finish_with(parsed)
 }
 
 /// Picks the id, active and auth-hash fields; every mistake is reported at once.
 fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<'a>> {
     let mut acc = darling::Error::accumulator();
-    for field in fields.iter().filter(|f| f.is_active.is_present()) {
-        acc.push(
-            darling::Error::custom(
-                "the key is `active`: write `#[user(active)]` (the generated method is `is_active`)",
-            )
-            .with_span(&field.is_active.span()),
-        );
-    }
     let mut single = |key: &str, pick: fn(&UserField) -> &Switch| {
         let marked: Vec<&UserField> = fields.iter().filter(|f| pick(f).is_present()).collect();
         if let [first, rest @ ..] = marked.as_slice() {
@@ -131,22 +109,16 @@ fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<
         marked.first().copied()
     };
     let explicit_id = single("id", |f| &f.id);
-    // Like `id`, a `bool` field named `active` or `is_active` is picked up without a mark, so
-    // a deactivated user cannot log in because the mark was forgotten.
-    let active = single("active", |f| &f.active).or_else(|| {
-        fields.iter().find(|f| {
-            f.ident
-                .as_ref()
-                .is_some_and(|i| i == "active" || i == "is_active")
-                && is_bool(&f.ty)
-        })
-    });
+    let marked_active = single("active", |f| &f.active);
     let auth_hash = single("auth_hash", |f| &f.auth_hash);
     let permissions = single("permissions", |f| &f.permissions);
+    // Like `id`, a `bool` field named `active` or `is_active` is picked up without a mark, so
+    // a deactivated user cannot log in because the mark was forgotten.
+    let active = activity_flag(&mut acc, marked_active, fields);
     let id = explicit_id.or_else(|| {
         fields
             .iter()
-            .find(|f| f.ident.as_ref().is_some_and(|i| i == "id"))
+            .find(|f| !f.skip.is_present() && f.ident.as_ref().is_some_and(|i| i == "id"))
     });
     if id.is_none() {
         acc.push(
@@ -195,11 +167,7 @@ fn validate<'a>(name: &Ident, fields: &'a [UserField]) -> darling::Result<Model<
 }
 
 fn display_ident(field: &UserField) -> String {
-    field.ident.as_ref().map_or_else(String::new, Ident::to_string)
-}
-
-fn is_bool(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "bool" && s.arguments.is_none()))
+    field.name()
 }
 
 fn impl_user_mixin(derive: &DeriveInput, model: &Model<'_>) -> TokenStream {
@@ -294,7 +262,9 @@ fn own_permissions(derive: &DeriveInput, field: &UserField) -> TokenStream {
 }
 
 /// The errors plus a stand-in impl, so code that uses the type as a user does not pile more
-/// errors on top of the real one. Unions and generic types get no stand-in.
+/// errors on top of the real one. Its id has the type of the field that was most likely meant
+/// (named `id`, or marked `#[user(id)]` or a bare `#[user]`), so a loader written for it adds
+/// no error either. Unions and generic types get no stand-in.
 fn with_fallback(derive: &DeriveInput, errors: TokenStream) -> TokenStream {
     if matches!(derive.data, Data::Union(_)) || !derive.generics.params.is_empty() {
         return errors;
@@ -302,16 +272,46 @@ fn with_fallback(derive: &DeriveInput, errors: TokenStream) -> TokenStream {
     let rt = runtime();
     let pv = private();
     let ident = &derive.ident;
+    let (id_ty, get_id) = match likely_id(derive) {
+        Some((name, ty)) => (quote!(#ty), quote!(&self.#name)),
+        None => (quote!(#pv::String), quote!(&#pv::NO_ID)),
+    };
     quote! {
         #errors
         #[automatically_derived]
-        impl #rt::UserMixin for #ident {
-            type Id = #pv::String;
-            fn get_id(&self) -> &#pv::String {
-                &#pv::NO_ID
+        #[allow(unused_qualifications, unused_lifetimes)]
+        impl #rt::UserMixin for #ident where for<'__login> #id_ty: #pv::UserId {
+            type Id = #id_ty;
+            fn get_id(&self) -> &Self::Id {
+                #get_id
             }
         }
     }
+}
+
+/// The field a rejected derive most likely meant as the id.
+fn likely_id(derive: &DeriveInput) -> Option<(&Ident, &Type)> {
+    let Data::Struct(s) = &derive.data else {
+        return None;
+    };
+    let Fields::Named(named) = &s.fields else {
+        return None;
+    };
+    let marked = |f: &&syn::Field| {
+        f.attrs.iter().any(|a| match &a.meta {
+            syn::Meta::Path(p) => p.is_ident("user"),
+            syn::Meta::List(l) => {
+                l.path.is_ident("user") && l.tokens.clone().into_iter().any(|t| t.to_string() == "id")
+            }
+            syn::Meta::NameValue(_) => false,
+        })
+    };
+    let field = named
+        .named
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == "id"))
+        .or_else(|| named.named.iter().find(marked))?;
+    Some((field.ident.as_ref()?, &field.ty))
 }
 
 #[cfg(test)]
@@ -373,6 +373,69 @@ mod tests {
             }
         });
         assert_eq!(all.len(), 2, "{all:?}");
+    }
+
+    #[test]
+    fn the_activity_flag_is_never_guessed() {
+        let one = |input| errors(input).join("\n");
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                is_active: Option<bool>,
+            }
+        ));
+        assert!(
+            all.contains("only when it is a `bool`") && all.contains("#[user(skip)]"),
+            "{all}"
+        );
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                active: bool,
+                is_active: bool,
+            }
+        ));
+        assert!(all.contains("both look like the activity flag"), "{all}");
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                #[user]
+                enabled: bool,
+            }
+        ));
+        assert!(all.contains("write `#[user(active)]` if `enabled`"), "{all}");
+        let all = one(parse_quote!(
+            struct User {
+                id: u64,
+                #[user(is_active, skip)]
+                active: bool,
+            }
+        ));
+        assert!(all.contains("the key is `active`"), "{all}");
+        // Marked, or skipped: no guess to refuse.
+        assert!(
+            errors(parse_quote!(
+                struct User {
+                    id: u64,
+                    #[user(active)]
+                    enabled: bool,
+                    #[user(skip)]
+                    is_active: Option<bool>,
+                }
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_user_type_that_borrows_is_refused() {
+        let all = errors(parse_quote!(
+            struct User<'a> {
+                id: u64,
+                name: &'a str,
+            }
+        ));
+        assert!(all.iter().any(|e| e.contains("must own its data")), "{all:?}");
     }
 
     #[test]

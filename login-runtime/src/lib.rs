@@ -76,7 +76,7 @@ pub use config::{
 pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
 pub use extract::{
-    Authorized, CurrentUser, CurrentUserFuture, LoadedFrom, LoginSession, LoginUser, MaybeUser,
+    Authorized, CurrentUser, CurrentUserFuture, LoadedFrom, LoginSession, LoginUser, LogoutUser, MaybeUser,
     MaybeUserFuture, Permissions,
 };
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};

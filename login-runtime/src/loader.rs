@@ -194,8 +194,8 @@ impl actix_web::ResponseError for LoaderError {
 #[diagnostic::on_unimplemented(
     message = "no `#[user_loader]` is defined for `{Self}`",
     label = "`{Self}` has no user loader",
-    note = "add `#[user_loader] async fn load_user(id: <{Self} as UserMixin>::Id) -> Option<{Self}> {{ ... }}` (it may also return `Result<Option<{Self}>, E>` and take extractors such as `web::Data<T>` after the id)",
-    note = "`{Self}` must be the user struct itself, with `#[derive(UserMixin)]`; for a handler that also serves anonymous visitors, take `MaybeUser<User>` rather than `CurrentUser<Option<User>>`"
+    note = "`{Self}` must be the user struct itself, with `#[derive(UserMixin)]`; for a handler that also serves anonymous visitors, take `MaybeUser<User>` rather than `CurrentUser<Option<User>>`",
+    note = "if `{Self}` is the user struct, give it a loader: `#[user_loader] async fn load_user(id: <{Self} as UserMixin>::Id) -> Option<{Self}> {{ ... }}` (it may also return `Result<Option<{Self}>, E>` and take extractors such as `web::Data<T>` after the id)"
 )]
 pub trait UserLoader: UserMixin + Sized {
     /// Loads the user with `id`; `Ok(None)` when there is no such user.
@@ -241,6 +241,18 @@ pub trait RequestLoader: Send + Sync + 'static {
 
 /// Turns what a `#[user_loader]` function returns (`Option<U>` or `Result<Option<U>, E>`) into
 /// the loader result. Not public API.
+/// What `LoginManagerBuilder::request_loader` takes: a request loader of the manager's user
+/// type, as one trait so a loader of another user type is told so in our words.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a request loader of `{U}`, the user type of this manager",
+    label = "not a request loader of `{U}`",
+    note = "a `LoginManager<{U}>` takes a `#[request_loader] async fn(req: HttpRequest) -> Option<{U}>`: make the loader return `{U}`, or register it with the manager of the user type it returns"
+)]
+#[doc(hidden)]
+pub trait RequestLoaderOf<U: UserMixin>: RequestLoader<User = U> {}
+#[diagnostic::do_not_recommend]
+impl<U: UserMixin, R: RequestLoader<User = U>> RequestLoaderOf<U> for R {}
+
 #[doc(hidden)]
 pub trait IntoLoadResult<U> {
     fn into_load_result(self) -> Result<Option<U>, LoaderError>;
@@ -252,7 +264,21 @@ impl<U> IntoLoadResult<U> for Option<U> {
     }
 }
 
-impl<U, E: Display> IntoLoadResult<U> for Result<Option<U>, E> {
+/// The error type of a loader that returns `Result<Option<User>, E>`: anything with `Display`
+/// (the message is logged when a load fails).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the error type `{Self}` of this loader does not implement `Display`",
+    label = "`{Self}` has no `Display`, which the failure's log line is written with",
+    note = "implement `std::fmt::Display` for `{Self}` (or derive it with `thiserror`), or convert the error in the loader: `.map_err(|e| LoaderError::new(format!(\"{{e:?}}\")))?`"
+)]
+pub trait LoaderErrorMessage: Display {}
+// `do_not_recommend`: a missing `Display` is reported with the message above, at the loader's
+// return type, instead of rustc's words about `IntoLoadResult`.
+#[diagnostic::do_not_recommend]
+impl<E: Display> LoaderErrorMessage for E {}
+
+impl<U, E: LoaderErrorMessage> IntoLoadResult<U> for Result<Option<U>, E> {
     fn into_load_result(self) -> Result<Option<U>, LoaderError> {
         self.map_err(LoaderError::new)
     }

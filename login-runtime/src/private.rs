@@ -5,7 +5,7 @@ pub use crate::guard::AuthorizeRule;
 pub use crate::guard::{
     AnonymousRequired, Flavour, FreshLoginRequired, Guard, LoginRequired, RouteOptions, RouteRule,
 };
-pub use crate::loader::IntoLoadResult;
+pub use crate::loader::{IntoLoadResult, LoaderErrorMessage, RequestLoaderOf};
 pub use crate::permission::{IntoPermissions, PermissionSet, UserCheck, permissions_of};
 pub use actix_web::dev::Payload;
 pub use actix_web::{FromRequest, HttpRequest};
@@ -83,8 +83,9 @@ impl<T: core::fmt::Display + core::str::FromStr + PartialEq + 'static> UserId fo
 /// Checks, at compile time, that `T` can be a user id (spanned at the id field's type).
 pub const fn assert_user_id<T: UserId>() {}
 
-/// Checks, at compile time, that a `#[user_loader]` returns a user type and takes its id.
-pub const fn assert_user_loader<U: crate::UserMixin, I: IdParam<U::Id>>() {}
+/// Checks, at compile time, that a `#[user_loader]` returns a user type (the id parameter's
+/// type is checked where the generated impl passes it the id, once).
+pub const fn assert_user_loader<U: crate::UserMixin>() {}
 
 /// A field marked `#[user(auth_hash)]`: anything readable as bytes.
 #[diagnostic::on_unimplemented(
@@ -121,3 +122,14 @@ impl<Id> IdParam<Id> for Id {
 /// What the stand-in impl of a failed `#[derive(UserMixin)]` returns; never reached, since
 /// the program does not compile.
 pub static NO_ID: String = String::new();
+
+/// The `Clone` that `LoginSession::login_user` needs, as one trait so a user type without it
+/// is told why in our words.
+#[diagnostic::on_unimplemented(
+    message = "`login_user` keeps its own copy of the user, and `{Self}` does not implement `Clone`",
+    label = "`{Self}` is not `Clone`",
+    note = "add `Clone` to the derives of `{Self}`: `#[derive(Clone, UserMixin)]`"
+)]
+pub trait CloneUser: Clone {}
+#[diagnostic::do_not_recommend]
+impl<T: Clone> CloneUser for T {}

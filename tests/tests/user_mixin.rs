@@ -68,11 +68,21 @@ struct UnmarkedShort {
     active: bool,
 }
 
-/// An `active` field that is not a `bool` is not the flag: the user stays always active.
+/// An `active` field that is not a `bool` is refused unless it says it is not the flag
+/// (`#[user(skip)]`); then the user stays always active.
 #[derive(Clone, UserMixin)]
 struct ActiveNotBool {
     id: String,
+    #[user(skip)]
     active: Option<String>,
+}
+
+/// `#[user(skip)]` on a `bool` named `active`: not the flag either.
+#[derive(Clone, UserMixin)]
+struct SkippedFlag {
+    id: String,
+    #[user(skip)]
+    active: bool,
 }
 
 #[test]
@@ -101,6 +111,11 @@ fn an_unmarked_active_or_is_active_bool_field_is_the_active_flag() {
         active: None,
     };
     assert!(other.is_active() && other.active.is_none());
+    let skipped = SkippedFlag {
+        id: "notch".into(),
+        active: false,
+    };
+    assert!(skipped.is_active() && !skipped.active);
 }
 
 #[test]

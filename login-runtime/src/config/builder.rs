@@ -6,6 +6,7 @@ use std::time::Duration;
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::__private::RequestLoaderOf;
 use crate::client::{ClientBinding, ClientSource, ForwardedHeader};
 use crate::config::settings::{CookieSettings, SessionProtection, Settings};
 use crate::config::validate::check_settings;
@@ -13,7 +14,7 @@ use crate::config::{Config, Keys};
 use crate::crypto::envelope::CookieContent;
 use crate::error::{ConfigError, StoreError};
 use crate::events::LoginEvent;
-use crate::loader::{RequestLoader, UserLoader};
+use crate::loader::UserLoader;
 use crate::messages::LoginMessage;
 use crate::middleware::LoginManager;
 use crate::refusal::RefusalContext;
@@ -782,7 +783,7 @@ impl<U: UserLoader> LoginManagerBuilder<U> {
     ///     .build()?;
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
-    pub fn request_loader<R: RequestLoader<User = U>>(mut self, loader: R) -> Self {
+    pub fn request_loader<R: RequestLoaderOf<U>>(mut self, loader: R) -> Self {
         self.settings.request_loader = Some(Arc::new(loader));
         self
     }

@@ -83,7 +83,7 @@ impl<U: UserLoader> LoginSession<U> {
     /// ```
     pub fn login_user(&self, user: &U) -> LoginUser<'_, U>
     where
-        U: Clone,
+        U: crate::__private::CloneUser,
     {
         LoginUser {
             session: self,
@@ -105,8 +105,8 @@ impl<U: UserLoader> LoginSession<U> {
     ///     HttpResponse::SeeOther().insert_header(("Location", "/")).finish()
     /// }
     /// ```
-    pub async fn logout_user(&self) {
-        self.ctx.logout(&self.req).await;
+    pub fn logout_user(&self) -> LogoutUser<'_, U> {
+        LogoutUser { session: self }
     }
 
     /// The logged-in user, if any (loading it if needed).
@@ -425,7 +425,11 @@ impl<U: UserLoader> LoginSession<U> {
 ///     Ok("Logged in")
 /// }
 /// ```
-#[must_use = "a login does nothing until it is awaited"]
+///
+/// A forgotten `.await` is the `unused_must_use` warning with the note "`login_user(..)` does
+/// nothing until it is awaited"; rustc adds its own "use `let _ = ...` to ignore the resulting
+/// value", which is not the fix (that would skip the login): add `.await?`.
+#[must_use = "`login_user(..)` does nothing until it is awaited: write `.await?` after it (the login can fail with a server-side store)"]
 pub struct LoginUser<'a, U: UserLoader> {
     session: &'a LoginSession<U>,
     user: U,
@@ -517,5 +521,34 @@ impl<'a, U: UserLoader> IntoFuture for LoginUser<'a, U> {
             options,
         } = self;
         Box::pin(async move { session.ctx.login(&session.req, user, options).await })
+    }
+}
+
+/// A logout, returned by [`LoginSession::logout_user`]: nothing happens until it is awaited,
+/// and forgetting the `.await` is a warning in our words (`#[must_use]`), not the generic one
+/// about an unused future.
+///
+/// ```
+/// use login_runtime::{LoginSession, UserMixin, user_loader};
+/// # #[derive(Clone, UserMixin)] struct User { id: String }
+/// # #[user_loader] async fn load(id: String) -> Option<User> { None }
+///
+/// async fn logout(login: LoginSession<User>) -> &'static str {
+///     login.logout_user().await;
+///     "Logged out"
+/// }
+/// ```
+#[must_use = "`logout_user()` does nothing until it is awaited: write `.logout_user().await`"]
+pub struct LogoutUser<'a, U: UserLoader> {
+    session: &'a LoginSession<U>,
+}
+
+impl<'a, U: UserLoader> IntoFuture for LogoutUser<'a, U> {
+    type Output = ();
+    type IntoFuture = LocalBoxFuture<'a, ()>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let session = self.session;
+        Box::pin(async move { session.ctx.logout(&session.req).await })
     }
 }

@@ -26,7 +26,7 @@ use deferred::DeferredRefusal;
 
 pub use authorized::{Authorized, Permissions};
 pub use loaded_from::LoadedFrom;
-pub use login_session::{LoginSession, LoginUser};
+pub use login_session::{LoginSession, LoginUser, LogoutUser};
 
 /// The request's login context for user type `U`, or the "middleware missing" error.
 fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
