@@ -7,6 +7,7 @@
 
 mod args;
 mod authorize;
+mod crate_override;
 mod guard;
 mod guard_keys;
 mod loader;
@@ -28,43 +29,52 @@ use proc_macro::TokenStream;
 /// change when the credentials change (a password hash).
 #[proc_macro_derive(UserMixin, attributes(user))]
 pub fn derive_user_mixin(input: TokenStream) -> TokenStream {
-    user_mixin::expand(input.into()).into()
+    crate_override::expand_derive(input.into(), user_mixin::expand).into()
 }
 
 /// Makes an `async fn(id, extractors...) -> Option<User>` the user loader of `User`.
 #[proc_macro_attribute]
 pub fn user_loader(args: TokenStream, item: TokenStream) -> TokenStream {
-    loader::expand(args.into(), item.into()).into()
+    crate_override::expand_attribute(args.into(), item.into(), loader::expand).into()
 }
 
 /// Makes an `async fn(extractors...) -> Option<User>` a request loader, registered with
 /// `LoginManagerBuilder::request_loader`.
 #[proc_macro_attribute]
 pub fn request_loader(args: TokenStream, item: TokenStream) -> TokenStream {
-    request_loader::expand(args.into(), item.into()).into()
+    crate_override::expand_attribute(args.into(), item.into(), request_loader::expand).into()
 }
 
 /// Makes an `async fn(user: &User, extractors...) -> Permissions` the permission loader of
 /// `User`.
 #[proc_macro_attribute]
 pub fn permission_loader(args: TokenStream, item: TokenStream) -> TokenStream {
-    permission_loader::expand(args.into(), item.into()).into()
+    crate_override::expand_attribute(args.into(), item.into(), permission_loader::expand).into()
 }
 
 /// Refuses anonymous requests to an actix-web handler.
 #[proc_macro_attribute]
 pub fn login_required(args: TokenStream, item: TokenStream) -> TokenStream {
-    guard::expand(guard::Kind::Login, args.into(), item.into()).into()
+    crate_override::expand_attribute(args.into(), item.into(), |a, i| {
+        guard::expand(guard::Kind::Login, a, i)
+    })
+    .into()
 }
 
 /// Sends logged-in users away from a page meant for anonymous visitors.
 #[proc_macro_attribute]
 pub fn anonymous_required(args: TokenStream, item: TokenStream) -> TokenStream {
-    guard::expand(guard::Kind::Anonymous, args.into(), item.into()).into()
+    crate_override::expand_attribute(args.into(), item.into(), |a, i| {
+        guard::expand(guard::Kind::Anonymous, a, i)
+    })
+    .into()
 }
 
 /// Refuses anonymous requests and logins that are not fresh.
 #[proc_macro_attribute]
 pub fn fresh_login_required(args: TokenStream, item: TokenStream) -> TokenStream {
-    guard::expand(guard::Kind::Fresh, args.into(), item.into()).into()
+    crate_override::expand_attribute(args.into(), item.into(), |a, i| {
+        guard::expand(guard::Kind::Fresh, a, i)
+    })
+    .into()
 }

@@ -4,6 +4,8 @@
 //! dependency (`login = { package = "login-runtime", .. }`) works: [`proc_macro_crate`] reads
 //! that manifest (and the workspace's, for `workspace = true`) and caches it per crate.
 
+use std::cell::RefCell;
+
 use proc_macro_crate::{FoundCrate, crate_name};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -14,10 +16,33 @@ pub(crate) fn private() -> TokenStream {
     quote!(#runtime::__private)
 }
 
-/// `::login_runtime`, or `::<rename>` when the compiling crate renames the dependency.
+/// `::login_runtime`, or `::<rename>` when the compiling crate renames the dependency, or the
+/// path of the invocation's `crate = "path"`.
 pub(crate) fn runtime() -> TokenStream {
+    if let Some(path) = OVERRIDE.with(|o| o.borrow().clone()) {
+        return path;
+    }
     let name = runtime_name();
     quote!(::#name)
+}
+
+thread_local! {
+    /// The `crate = "path"` of the expansion running on this thread, if it gave one.
+    static OVERRIDE: RefCell<Option<TokenStream>> = const { RefCell::new(None) };
+}
+
+/// Runs `expand` with the runtime named by `path` (when given), as `crate = "path"` asks.
+pub(crate) fn with_runtime_path<T>(path: Option<TokenStream>, expand: impl FnOnce() -> T) -> T {
+    /// Puts the previous value back, even if `expand` unwinds.
+    struct Restore(Option<TokenStream>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            OVERRIDE.with(|o| *o.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(OVERRIDE.with(|o| o.replace(path)));
+    expand()
 }
 
 /// The name under which the crate being compiled can reach `login-runtime`.

@@ -72,7 +72,7 @@ fn parse(derive: &DeriveInput) -> darling::Result<Vec<UserField>> {
     for attr in derive.attrs.iter().filter(|a| a.path().is_ident("user")) {
         acc.push(
             darling::Error::custom(
-                "`#[user(...)]` goes on a field, not on the struct: put `#[user(id)]`, `#[user(active)]`, `#[user(auth_hash)]` or `#[user(permissions)]` on the field it describes",
+                "`#[user(...)]` goes on a field, not on the struct: put `#[user(id)]`, `#[user(active)]`, `#[user(auth_hash)]` or `#[user(permissions)]` on the field it describes (on the struct, only `#[user(crate = \"path\")]` is read)",
             )
             .with_span(attr),
         );
