@@ -202,6 +202,11 @@ pub trait UserLoader: UserMixin + Sized {
     fn load_user(id: Self::Id, req: &HttpRequest) -> LocalBoxFuture<'_, Result<Option<Self>, LoaderError>>;
 }
 
+/// A user loader as the manager keeps it: `<U as UserLoader>::load_user`, taken by
+/// `LoginManager::builder`, so only the builder needs `U: UserLoader`.
+pub(crate) type LoadUser<U> =
+    for<'a> fn(<U as UserMixin>::Id, &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<U>, LoaderError>>;
+
 /// Loads a user from the request itself (an API key, HTTP Basic, a bearer token): Flask-Login's
 /// `request_loader`. Implemented by `#[request_loader]` and registered with
 /// `LoginManagerBuilder::request_loader`.

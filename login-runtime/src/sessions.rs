@@ -11,12 +11,12 @@ use std::str::FromStr;
 use crate::clock::now_secs;
 use crate::config::Config;
 use crate::error::StoreError;
-use crate::loader::UserLoader;
 use crate::middleware::LoginManager;
 use crate::store::RecordKey;
 use crate::store::keys::{hex, unhex};
 use crate::store::record::{LoginRecord, Secret};
 use crate::store::server::ServerStore;
+use crate::user::UserMixin;
 
 /// The opaque name of one login in a session list. Written and read as 32 hex digits.
 ///
@@ -109,7 +109,7 @@ impl LiveSession {
 }
 
 /// The server-side store, or the "needs a server-side store" error.
-pub(crate) fn server_of<U: UserLoader>(config: &Config<U>) -> Result<&ServerStore, StoreError> {
+pub(crate) fn server_of<U: UserMixin>(config: &Config<U>) -> Result<&ServerStore, StoreError> {
     config
         .server
         .as_ref()
@@ -167,7 +167,7 @@ pub(crate) async fn revoke_all(
 }
 
 /// Administration of logins, outside any user's request.
-impl<U: UserLoader> LoginManager<U> {
+impl<U: UserMixin> LoginManager<U> {
     /// Every live login of the user with this id (for an admin page).
     ///
     /// ```

@@ -36,12 +36,12 @@ use actix_web::cookie::Cookie;
 use actix_web::test::TestRequest;
 
 use crate::clock::now_secs;
-use crate::loader::UserLoader;
 use crate::middleware::LoginManager;
 use crate::remember::RememberToken;
 use crate::store::state::SessionState;
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginManager<U> {
+impl<U: UserMixin> LoginManager<U> {
     /// Starts a test login for `user`.
     ///
     /// ```
@@ -92,14 +92,14 @@ impl<U: UserLoader> LoginManager<U> {
 /// # })?;
 /// # Ok::<(), login_runtime::ConfigError>(())
 /// ```
-pub struct TestLogin<'a, U: UserLoader> {
+pub struct TestLogin<'a, U: UserMixin> {
     manager: &'a LoginManager<U>,
     user_id: String,
     auth_digest: Option<[u8; crate::crypto::keys::TAG_LEN]>,
     fresh: bool,
 }
 
-impl<U: UserLoader> TestLogin<'_, U> {
+impl<U: UserMixin> TestLogin<'_, U> {
     /// Whether the login is fresh (`true` by default).
     ///
     /// ```

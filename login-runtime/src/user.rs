@@ -28,7 +28,8 @@ use std::str::FromStr;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a user type: it does not implement `UserMixin`",
     label = "`{Self}` needs `#[derive(UserMixin)]`",
-    note = "add `#[derive(UserMixin)]` to `{Self}` (its `id` field becomes the user id), or implement `login_runtime::UserMixin` by hand"
+    note = "add `#[derive(UserMixin)]` to `{Self}` (its `id` field becomes the user id), or implement `login_runtime::UserMixin` by hand",
+    note = "`CurrentUser<T>` and the other extractors take the user struct itself; for a handler that also serves anonymous visitors, take `MaybeUser<User>` rather than `CurrentUser<Option<User>>`"
 )]
 pub trait UserMixin: 'static {
     /// The user id. It is written into cookies with `Display` and read back with `FromStr`, so

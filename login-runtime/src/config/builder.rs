@@ -14,13 +14,14 @@ use crate::config::{Config, Keys};
 use crate::crypto::envelope::CookieContent;
 use crate::error::{ConfigError, StoreError};
 use crate::events::LoginEvent;
-use crate::loader::UserLoader;
+use crate::loader::{LoadUser, UserLoader};
 use crate::messages::LoginMessage;
 use crate::middleware::LoginManager;
 use crate::refusal::RefusalContext;
 use crate::store::SessionStore;
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginManager<U> {
+impl<U: UserMixin> LoginManager<U> {
     /// Starts a configuration signed with `secret_key` (at least 32 bytes).
     ///
     /// ```
@@ -33,8 +34,14 @@ impl<U: UserLoader> LoginManager<U> {
     /// assert!(LoginManager::<User>::builder("too short").build().is_err());
     /// # Ok::<(), login_runtime::ConfigError>(())
     /// ```
-    pub fn builder(secret_key: impl AsRef<[u8]>) -> LoginManagerBuilder<U> {
-        LoginManagerBuilder::new(secret_key.as_ref().to_vec())
+    ///
+    /// This is the one place that needs `U`'s `#[user_loader]`: the builder keeps it, so a
+    /// program without a loader gets one error, here, rather than one at every extractor.
+    pub fn builder(secret_key: impl AsRef<[u8]>) -> LoginManagerBuilder<U>
+    where
+        U: UserLoader,
+    {
+        LoginManagerBuilder::new(secret_key.as_ref().to_vec(), U::load_user)
     }
 }
 
@@ -55,18 +62,18 @@ impl<U: UserLoader> LoginManager<U> {
 ///     .build()?;
 /// # Ok::<(), login_runtime::ConfigError>(())
 /// ```
-pub struct LoginManagerBuilder<U: UserLoader> {
+pub struct LoginManagerBuilder<U: UserMixin> {
     secret_key: Vec<u8>,
     fallback_keys: Vec<Vec<u8>>,
     settings: Settings<U>,
 }
 
-impl<U: UserLoader> LoginManagerBuilder<U> {
-    pub(crate) fn new(secret_key: Vec<u8>) -> Self {
+impl<U: UserMixin> LoginManagerBuilder<U> {
+    pub(crate) fn new(secret_key: Vec<u8>, load_user: LoadUser<U>) -> Self {
         LoginManagerBuilder {
             secret_key,
             fallback_keys: Vec::new(),
-            settings: Settings::new(),
+            settings: Settings::new(load_user),
         }
     }
 

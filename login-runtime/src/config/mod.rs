@@ -20,10 +20,10 @@ use crate::crypto::envelope::Envelope;
 use crate::crypto::fingerprint::FingerprintKeys;
 use crate::crypto::keys::{KeyRing, Purpose};
 use crate::events::LoginEvent;
-use crate::loader::UserLoader;
 use crate::remember::RememberCodec;
 use crate::store::cookie::SessionCodec;
 use crate::store::server::ServerStore;
+use crate::user::UserMixin;
 
 pub use crate::crypto::envelope::CookieContent;
 pub use builder::LoginManagerBuilder;
@@ -66,7 +66,7 @@ impl Keys {
 
 /// The validated configuration shared by every worker: the settings as built, the derived
 /// keys, and the server-side store when there is one.
-pub(crate) struct Config<U: UserLoader> {
+pub(crate) struct Config<U: UserMixin> {
     pub(crate) settings: Settings<U>,
     pub(crate) keys: Keys,
     /// Finds the client address session protection binds (peer or trusted proxies).
@@ -75,7 +75,7 @@ pub(crate) struct Config<U: UserLoader> {
     pub(crate) server: Option<ServerStore>,
 }
 
-impl<U: UserLoader> Config<U> {
+impl<U: UserMixin> Config<U> {
     pub(crate) fn new(settings: Settings<U>, keys: Keys, client_source: ClientSource) -> Self {
         let server = settings
             .storage
@@ -99,7 +99,7 @@ impl<U: UserLoader> Config<U> {
     }
 }
 
-impl<U: UserLoader> Deref for Config<U> {
+impl<U: UserMixin> Deref for Config<U> {
     type Target = Settings<U>;
 
     fn deref(&self) -> &Settings<U> {

@@ -13,10 +13,11 @@ use crate::client::ClientSettings;
 use crate::crypto::envelope::CookieContent;
 use crate::error::{ConfigError, StoreError};
 use crate::events::EventHook;
-use crate::loader::{RequestLoader, UserLoader};
+use crate::loader::{LoadUser, RequestLoader};
 use crate::messages::{LOGIN_MESSAGE, Localizer, LoginMessage, REFRESH_MESSAGE};
 use crate::refusal::RefusalContext;
 use crate::store::SessionStore;
+use crate::user::UserMixin;
 
 /// A custom refusal answer (`unauthorized_handler`, `needs_refresh_handler`).
 pub(crate) type Handler = Arc<dyn Fn(&HttpRequest, &RefusalContext) -> HttpResponse + Send + Sync>;
@@ -187,7 +188,7 @@ pub(crate) struct Storage {
 }
 
 /// Every setting of a login manager.
-pub(crate) struct Settings<U: UserLoader> {
+pub(crate) struct Settings<U: UserMixin> {
     pub(crate) cookies: Cookies,
     pub(crate) remember: Remember,
     pub(crate) protection: SessionProtection,
@@ -200,6 +201,8 @@ pub(crate) struct Settings<U: UserLoader> {
     pub(crate) storage: Storage,
     pub(crate) request_loader: Option<Arc<dyn RequestLoader<User = U>>>,
     pub(crate) events: Vec<EventHook<U>>,
+    /// `U`'s `#[user_loader]`, taken where the builder is made.
+    pub(crate) load_user: LoadUser<U>,
 }
 
 /// The default store call timeout: an outage is answered within about a second.
@@ -207,10 +210,11 @@ pub(crate) const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(800);
 /// The default lifetime of a server-side login without "remember me" or timeouts.
 pub(crate) const DEFAULT_SESSION_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
-impl<U: UserLoader> Settings<U> {
+impl<U: UserMixin> Settings<U> {
     /// The defaults, Flask-Login's where it has one.
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(load_user: LoadUser<U>) -> Self {
         Settings {
+            load_user,
             cookies: Cookies {
                 session: CookieSettings::named(DEFAULT_SESSION_COOKIE),
                 remember: CookieSettings::named(DEFAULT_REMEMBER_COOKIE),

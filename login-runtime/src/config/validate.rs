@@ -8,7 +8,7 @@ use actix_web::http::header::HeaderValue;
 
 use crate::config::settings::{CookieSettings, DEFAULT_REMEMBER_COOKIE, DEFAULT_SESSION_COOKIE, Settings};
 use crate::error::ConfigError;
-use crate::loader::UserLoader;
+use crate::user::UserMixin;
 
 /// The shortest secret key accepted, in bytes.
 ///
@@ -131,7 +131,7 @@ pub(crate) fn check_cookie(role: &str, default_name: &str, c: &CookieSettings) -
 }
 
 /// Checks every setting; the first problem found is the error.
-pub(crate) fn check_settings<U: UserLoader>(
+pub(crate) fn check_settings<U: UserMixin>(
     secret_key: &[u8],
     fallback_keys: &[Vec<u8>],
     s: &Settings<U>,
@@ -196,7 +196,7 @@ fn check_positive(what: &str, timeout: Option<Duration>) -> Result<(), ConfigErr
 }
 
 /// The server-side store settings, and what a server-side store cannot do.
-fn check_storage<U: UserLoader>(s: &Settings<U>) -> Result<(), ConfigError> {
+fn check_storage<U: UserMixin>(s: &Settings<U>) -> Result<(), ConfigError> {
     let storage = &s.storage;
     if storage.call_timeout.is_zero() {
         return Err(ConfigError::new(

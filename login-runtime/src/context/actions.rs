@@ -9,13 +9,14 @@ use crate::clock::now_secs;
 use crate::context::{LoginContext, LoginOptions, RememberOp, ServerLogin, Source};
 use crate::error::LoginError;
 use crate::events::LoginEvent;
-use crate::loader::{LoaderError, UserLoader};
+use crate::loader::LoaderError;
 use crate::remember::RememberToken;
 use crate::store::RecordKey;
 use crate::store::record::secret_digest;
 use crate::store::server::{LoginRef, random_secret};
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     /// Logs `user` in: replaces the whole login state. With a server-side store the new
     /// login is recorded first (a failure leaves the request as it was), under a new id, and
     /// the login this request held before is ended.

@@ -12,11 +12,12 @@ use crate::config::SessionProtection;
 use crate::context::incoming::Incoming;
 use crate::context::{LoginContext, RememberOp, Source};
 use crate::events::LoginEvent;
-use crate::loader::{LoaderError, UserLoader};
+use crate::loader::LoaderError;
 use crate::policy::{self, Protection, Timeout, Timeouts};
 use crate::remember::RememberToken;
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     /// Whether `login_user` or `logout_user` already decided who this request is (it may run
     /// while a loader or the store is awaited); the chain must then change nothing.
     pub(super) fn decided(&self) -> bool {
@@ -62,7 +63,7 @@ impl<U: UserLoader> LoginContext<U> {
         };
         if let Some((id, stored_digest)) = from_session {
             let loaded = match id {
-                Some(id) => U::load_user(id, req).await?,
+                Some(id) => (self.config.load_user)(id, req).await?,
                 None => None,
             };
             if self.decided() {
@@ -153,7 +154,7 @@ impl<U: UserLoader> LoginContext<U> {
         token: &RememberToken,
     ) -> Result<Option<U>, LoaderError> {
         let loaded = match token.user_id.parse::<U::Id>() {
-            Ok(id) => U::load_user(id, req).await?,
+            Ok(id) => (self.config.load_user)(id, req).await?,
             Err(_) => None,
         };
         if self.decided() {

@@ -9,9 +9,9 @@ use actix_web::http::header;
 use crate::clock::now_secs;
 use crate::context::LoginContext;
 use crate::crypto::keys::KeyMatch;
-use crate::loader::UserLoader;
 use crate::remember::RememberToken;
 use crate::store::server::LoginRef;
+use crate::user::UserMixin;
 
 /// What the request brought.
 pub(super) struct Incoming {
@@ -36,7 +36,7 @@ impl Incoming {
     }
 }
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     /// Reads the cookies on first use. With the stateless cookie, the session state is decoded
     /// here; with a server-side store, only the signed id is (the chain loads the record).
     pub(super) fn incoming(&self, req: &HttpRequest) -> &Incoming {

@@ -37,11 +37,12 @@ use crate::config::Config;
 use crate::crypto::fingerprint::{Client, FINGERPRINT_LEN};
 use crate::crypto::keys::{KeyMatch, TAG_LEN, tags_equal};
 use crate::guard::{ErasedContext, RouteOptions};
-use crate::loader::{LocalBoxFuture, UserLoader};
+use crate::loader::LocalBoxFuture;
 use crate::refusal::{LoadFailure, Refusal, SwallowedAnswer, refuse, store_unavailable};
 use crate::remember::RememberToken;
 use crate::store::record::{LoginRecord, Secret};
 use crate::store::state::SessionState;
+use crate::user::UserMixin;
 
 use incoming::Incoming;
 use once::LoadState;
@@ -114,7 +115,7 @@ impl LoginOptions {
 }
 
 /// The login state of one request.
-pub(crate) struct LoginContext<U: UserLoader> {
+pub(crate) struct LoginContext<U: UserMixin> {
     config: Arc<Config<U>>,
     incoming: OnceCell<Incoming>,
     fingerprint: OnceCell<[u8; FINGERPRINT_LEN]>,
@@ -136,7 +137,7 @@ pub(crate) struct LoginContext<U: UserLoader> {
     swallowed: OnceCell<SwallowedAnswer>,
 }
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     pub(crate) fn new(config: Arc<Config<U>>) -> Self {
         LoginContext {
             config,
@@ -342,7 +343,7 @@ impl<U: UserLoader> LoginContext<U> {
     }
 }
 
-impl<U: UserLoader> ErasedContext for LoginContext<U> {
+impl<U: UserMixin> ErasedContext for LoginContext<U> {
     fn into_any(self: Rc<Self>) -> Rc<dyn std::any::Any> {
         self
     }

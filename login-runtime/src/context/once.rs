@@ -10,9 +10,10 @@ use std::task::{Context, Poll};
 use actix_web::HttpRequest;
 
 use crate::context::LoginContext;
-use crate::loader::{LoaderError, UserLoader};
+use crate::loader::LoaderError;
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     /// Runs the load chain once per request.
     pub(crate) async fn load(&self, req: &HttpRequest) -> Result<(), LoaderError> {
         if self.in_chain.get() {
@@ -83,9 +84,9 @@ pub(super) enum LoadState {
 }
 
 /// Resolves when the chain another future is running settles (done, failed or dropped).
-struct LoadSettled<'a, U: UserLoader>(&'a LoginContext<U>);
+struct LoadSettled<'a, U: UserMixin>(&'a LoginContext<U>);
 
-impl<U: UserLoader> Future for LoadSettled<'_, U> {
+impl<U: UserMixin> Future for LoadSettled<'_, U> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -103,9 +104,9 @@ impl<U: UserLoader> Future for LoadSettled<'_, U> {
 
 /// Held while a future runs the chain: when it finishes or is dropped, a chain still marked
 /// as running goes back to idle, and every waiting task is woken.
-struct SettleOnDrop<'a, U: UserLoader>(&'a LoginContext<U>);
+struct SettleOnDrop<'a, U: UserMixin>(&'a LoginContext<U>);
 
-impl<U: UserLoader> Drop for SettleOnDrop<'_, U> {
+impl<U: UserMixin> Drop for SettleOnDrop<'_, U> {
     fn drop(&mut self) {
         let ctx = self.0;
         if ctx.load_state.get() == LoadState::Running {
@@ -124,7 +125,7 @@ mod tests {
 
     use super::*;
     use crate::context::{LoginOptions, RememberOp, Source};
-    use crate::loader::LocalBoxFuture;
+    use crate::loader::{LocalBoxFuture, UserLoader};
     use crate::middleware::LoginManager;
     use crate::user::UserMixin;
     use actix_web::test::TestRequest;

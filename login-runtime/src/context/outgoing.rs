@@ -12,12 +12,12 @@ use crate::clock::now_secs;
 use crate::config::CookieSettings;
 use crate::context::{LoginContext, RememberOp, Source, State};
 use crate::crypto::wire::MAX_COOKIE_LEN;
-use crate::loader::UserLoader;
 use crate::remember::RememberToken;
 use crate::store::server::LoginRef;
 use crate::store::state::SessionState;
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     /// Writes the cookies that changed onto the response. Does nothing if the login state was
     /// never touched.
     pub(crate) fn finish(&self, res: &mut HttpResponse<impl Sized>) {

@@ -17,10 +17,10 @@ use crate::config::SessionProtection;
 use crate::context::incoming::Incoming;
 use crate::context::{LoginContext, RememberOp, Source};
 use crate::crypto::keys::KeyMatch;
-use crate::loader::UserLoader;
 use crate::remember::RememberToken;
+use crate::user::UserMixin;
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     /// After session protection and the timeouts, before the session's user is loaded: the
     /// session cookie's seal and the fingerprint it binds.
     pub(super) fn rekey_session(&self, req: &HttpRequest, incoming: &Incoming) {

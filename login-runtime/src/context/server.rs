@@ -10,10 +10,11 @@ use crate::clock::now_secs;
 use crate::context::incoming::Incoming;
 use crate::context::{LoginContext, RememberOp, ServerLogin};
 use crate::error::StoreError;
-use crate::loader::{LoaderError, UserLoader};
+use crate::loader::LoaderError;
 use crate::store::RecordKey;
 use crate::store::record::{LoginRecord, Secret, cut_user_agent, secret_digest};
 use crate::store::server::{LoginRef, ServerStore, random_secret};
+use crate::user::UserMixin;
 
 /// What the policies' changes mean for the store.
 enum Write {
@@ -22,7 +23,7 @@ enum Write {
     Delete(RecordKey),
 }
 
-impl<U: UserLoader> LoginContext<U> {
+impl<U: UserMixin> LoginContext<U> {
     fn server(&self) -> Result<&ServerStore, StoreError> {
         self.config
             .server
@@ -136,7 +137,7 @@ impl<U: UserLoader> LoginContext<U> {
             return Ok(None);
         };
         let loaded = match record.user_id().parse::<U::Id>() {
-            Ok(id) => U::load_user(id, req).await?,
+            Ok(id) => (self.config.load_user)(id, req).await?,
             Err(_) => None,
         };
         if self.decided() {

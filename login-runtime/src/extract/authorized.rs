@@ -12,15 +12,16 @@ use crate::context::LoginContext;
 use crate::error::{missing_middleware, wrong_user_type};
 use crate::events::LoginEvent;
 use crate::guard::{AuthorizeRule, DeclaredPublic, GuardHandle, RouteOptions, warn_public_and_guarded};
-use crate::loader::{LocalBoxFuture, UserLoader};
+use crate::loader::LocalBoxFuture;
 use crate::permission::{PermissionLoader, permissions_of};
 use crate::refusal::Refusal;
+use crate::user::UserMixin;
 
 use super::deferred::DeferredRefusal;
 
 /// The request's login context for user type `U`: the missing-middleware error when there is
 /// no manager, the wrong-user-type error when the manager manages another type.
-fn typed_context<U: UserLoader>(
+fn typed_context<U: UserMixin>(
     req: &HttpRequest,
     what: &str,
 ) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
@@ -160,7 +161,7 @@ where
     }
 }
 
-impl<U: PermissionLoader + UserLoader> FromRequest for Permissions<U> {
+impl<U: PermissionLoader + UserMixin> FromRequest for Permissions<U> {
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
 

@@ -15,11 +15,11 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use crate::context::LoginContext;
 use crate::guard::RouteOptions;
-use crate::loader::UserLoader;
 use crate::refusal::Refusal;
+use crate::user::UserMixin;
 
 /// An extractor's refusal, made when answered.
-pub(crate) struct DeferredRefusal<U: UserLoader> {
+pub(crate) struct DeferredRefusal<U: UserMixin> {
     ctx: Rc<LoginContext<U>>,
     req: HttpRequest,
     refusal: Refusal,
@@ -27,7 +27,7 @@ pub(crate) struct DeferredRefusal<U: UserLoader> {
     answered: Cell<bool>,
 }
 
-impl<U: UserLoader> DeferredRefusal<U> {
+impl<U: UserMixin> DeferredRefusal<U> {
     pub(crate) fn new(
         ctx: Rc<LoginContext<U>>,
         req: HttpRequest,
@@ -44,19 +44,19 @@ impl<U: UserLoader> DeferredRefusal<U> {
     }
 }
 
-impl<U: UserLoader> fmt::Debug for DeferredRefusal<U> {
+impl<U: UserMixin> fmt::Debug for DeferredRefusal<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("DeferredRefusal").field(&self.refusal).finish()
     }
 }
 
-impl<U: UserLoader> fmt::Display for DeferredRefusal<U> {
+impl<U: UserMixin> fmt::Display for DeferredRefusal<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.refusal.name())
     }
 }
 
-impl<U: UserLoader> ResponseError for DeferredRefusal<U> {
+impl<U: UserMixin> ResponseError for DeferredRefusal<U> {
     fn status_code(&self) -> StatusCode {
         self.refusal.status()
     }

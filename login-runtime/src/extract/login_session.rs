@@ -11,9 +11,10 @@ use actix_web::{FromRequest, HttpRequest};
 use crate::context::{LoginContext, LoginOptions, Source};
 use crate::error::LoginError;
 use crate::extract::context;
-use crate::loader::{LoaderError, LocalBoxFuture, UserLoader};
+use crate::loader::{LoaderError, LocalBoxFuture};
 use crate::redirect::is_safe_next;
 use crate::sessions::{LiveSession, SessionHandle};
+use crate::user::UserMixin;
 
 /// Logs users in and out, and answers questions about the current login: Flask-Login's
 /// `login_user`, `logout_user`, `confirm_login`, `login_fresh` and `login_remembered`.
@@ -38,12 +39,12 @@ use crate::sessions::{LiveSession, SessionHandle};
 ///     "Logged out"
 /// }
 /// ```
-pub struct LoginSession<U: UserLoader> {
+pub struct LoginSession<U: UserMixin> {
     req: HttpRequest,
     ctx: Rc<LoginContext<U>>,
 }
 
-impl<U: UserLoader> FromRequest for LoginSession<U> {
+impl<U: UserMixin> FromRequest for LoginSession<U> {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, actix_web::Error>>;
 
@@ -55,7 +56,7 @@ impl<U: UserLoader> FromRequest for LoginSession<U> {
     }
 }
 
-impl<U: UserLoader> LoginSession<U> {
+impl<U: UserMixin> LoginSession<U> {
     /// Starts logging `user` in; configure with the builder methods, then `.await` it.
     /// Fresh, not remembered, and refused for inactive users unless forced, by default.
     ///
@@ -430,13 +431,13 @@ impl<U: UserLoader> LoginSession<U> {
 /// nothing until it is awaited"; rustc adds its own "use `let _ = ...` to ignore the resulting
 /// value", which is not the fix (that would skip the login): add `.await?`.
 #[must_use = "`login_user(..)` does nothing until it is awaited: write `.await?` after it (the login can fail with a server-side store)"]
-pub struct LoginUser<'a, U: UserLoader> {
+pub struct LoginUser<'a, U: UserMixin> {
     session: &'a LoginSession<U>,
     user: U,
     options: LoginOptions,
 }
 
-impl<U: UserLoader> LoginUser<'_, U> {
+impl<U: UserMixin> LoginUser<'_, U> {
     /// Also set the remember cookie, so the login survives a browser restart.
     ///
     /// ```
@@ -510,7 +511,7 @@ impl<U: UserLoader> LoginUser<'_, U> {
     }
 }
 
-impl<'a, U: UserLoader> IntoFuture for LoginUser<'a, U> {
+impl<'a, U: UserMixin> IntoFuture for LoginUser<'a, U> {
     type Output = Result<(), LoginError>;
     type IntoFuture = LocalBoxFuture<'a, Result<(), LoginError>>;
 
@@ -539,11 +540,11 @@ impl<'a, U: UserLoader> IntoFuture for LoginUser<'a, U> {
 /// }
 /// ```
 #[must_use = "`logout_user()` does nothing until it is awaited: write `.logout_user().await`"]
-pub struct LogoutUser<'a, U: UserLoader> {
+pub struct LogoutUser<'a, U: UserMixin> {
     session: &'a LoginSession<U>,
 }
 
-impl<'a, U: UserLoader> IntoFuture for LogoutUser<'a, U> {
+impl<'a, U: UserMixin> IntoFuture for LogoutUser<'a, U> {
     type Output = ();
     type IntoFuture = LocalBoxFuture<'a, ()>;
 

@@ -18,9 +18,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use crate::context::LoginContext;
 use crate::error::missing_middleware;
 use crate::guard::{GuardHandle, RouteOptions};
-use crate::loader::{LocalBoxFuture, UserLoader};
+use crate::loader::LocalBoxFuture;
 use crate::refusal::Refusal;
 use crate::user::AnonymousUser;
+use crate::user::UserMixin;
 
 use deferred::DeferredRefusal;
 
@@ -29,7 +30,7 @@ pub use loaded_from::LoadedFrom;
 pub use login_session::{LoginSession, LoginUser, LogoutUser};
 
 /// The request's login context for user type `U`, or the "middleware missing" error.
-fn context<U: UserLoader>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
+fn context<U: UserMixin>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {
     let handle = req.extensions().get::<GuardHandle>().cloned();
     handle
         .and_then(|GuardHandle(ctx)| ctx.into_any().downcast::<LoginContext<U>>().ok())
@@ -110,7 +111,7 @@ impl<U: std::fmt::Debug> std::fmt::Debug for CurrentUser<U> {
     }
 }
 
-impl<U: UserLoader> FromRequest for CurrentUser<U> {
+impl<U: UserMixin> FromRequest for CurrentUser<U> {
     type Error = actix_web::Error;
     type Future = CurrentUserFuture<U>;
 
@@ -120,15 +121,15 @@ impl<U: UserLoader> FromRequest for CurrentUser<U> {
 }
 
 /// The future of [`CurrentUser`]'s extraction.
-pub struct CurrentUserFuture<U: UserLoader>(Lookup<U>);
+pub struct CurrentUserFuture<U: UserMixin>(Lookup<U>);
 
-impl<U: UserLoader> std::fmt::Debug for CurrentUserFuture<U> {
+impl<U: UserMixin> std::fmt::Debug for CurrentUserFuture<U> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("CurrentUserFuture")
     }
 }
 
-impl<U: UserLoader> Future for CurrentUserFuture<U> {
+impl<U: UserMixin> Future for CurrentUserFuture<U> {
     type Output = Result<CurrentUser<U>, actix_web::Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -267,7 +268,7 @@ impl<U> MaybeUser<U> {
     }
 }
 
-impl<U: UserLoader> FromRequest for MaybeUser<U> {
+impl<U: UserMixin> FromRequest for MaybeUser<U> {
     type Error = actix_web::Error;
     type Future = MaybeUserFuture<U>;
 
@@ -277,15 +278,15 @@ impl<U: UserLoader> FromRequest for MaybeUser<U> {
 }
 
 /// The future of [`MaybeUser`]'s extraction.
-pub struct MaybeUserFuture<U: UserLoader>(Lookup<U>);
+pub struct MaybeUserFuture<U: UserMixin>(Lookup<U>);
 
-impl<U: UserLoader> std::fmt::Debug for MaybeUserFuture<U> {
+impl<U: UserMixin> std::fmt::Debug for MaybeUserFuture<U> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MaybeUserFuture")
     }
 }
 
-impl<U: UserLoader> Future for MaybeUserFuture<U> {
+impl<U: UserMixin> Future for MaybeUserFuture<U> {
     type Output = Result<MaybeUser<U>, actix_web::Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -299,7 +300,7 @@ impl<U: UserLoader> Future for MaybeUserFuture<U> {
 
 /// What a [`Lookup`] found: the authenticated user, with the context and the request (a
 /// refusal needs both).
-struct Found<U: UserLoader> {
+struct Found<U: UserMixin> {
     ctx: Rc<LoginContext<U>>,
     req: HttpRequest,
     user: Option<Rc<U>>,
@@ -310,7 +311,7 @@ struct Found<U: UserLoader> {
 /// Behind a guard (the common case) the guard has already run the load chain when the
 /// extractor is first polled, so the user is read straight from the context with no boxed
 /// future. Otherwise the chain is run in a boxed future, as before.
-enum Lookup<U: UserLoader> {
+enum Lookup<U: UserMixin> {
     /// Not polled yet.
     Start {
         req: HttpRequest,
@@ -323,7 +324,7 @@ enum Lookup<U: UserLoader> {
     Finished,
 }
 
-impl<U: UserLoader> Lookup<U> {
+impl<U: UserMixin> Lookup<U> {
     fn new(req: &HttpRequest, what: &'static str) -> Self {
         Lookup::Start {
             req: req.clone(),

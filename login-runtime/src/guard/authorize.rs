@@ -7,7 +7,8 @@ use std::rc::Rc;
 use actix_web::HttpRequest;
 
 use crate::guard::RouteRule;
-use crate::loader::{LoaderError, UserLoader};
+use crate::loader::LoaderError;
+use crate::user::UserMixin;
 
 /// A route's authorization: after the login (and freshness) checks pass, [`authorize`] decides
 /// whether the logged-in user may use the route; `false` is answered with 403.
@@ -53,7 +54,7 @@ use crate::loader::{LoaderError, UserLoader};
 /// [`authorize`]: AuthorizeRule::authorize
 pub trait AuthorizeRule: RouteRule {
     /// The user type whose permissions are checked: the login manager's.
-    type User: UserLoader;
+    type User: UserMixin;
 
     /// Whether `user`, logged in, may use the route. An error (the permission loader failed)
     /// is answered as a loader error, a store outage as the store's 503: never as a 403.

@@ -15,7 +15,7 @@ use actix_web::{Error, HttpMessage};
 use crate::config::Config;
 use crate::context::LoginContext;
 use crate::guard::GuardHandle;
-use crate::loader::UserLoader;
+use crate::user::UserMixin;
 
 /// The login middleware: Flask-Login's `LoginManager`, registered with `App::wrap`.
 ///
@@ -38,11 +38,11 @@ use crate::loader::UserLoader;
 ///     .expect("valid login configuration");
 /// let app = App::new().wrap(manager.clone()).route("/", web::get().to(|| async { "hi" }));
 /// ```
-pub struct LoginManager<U: UserLoader> {
+pub struct LoginManager<U: UserMixin> {
     pub(crate) config: Arc<Config<U>>,
 }
 
-impl<U: UserLoader> Clone for LoginManager<U> {
+impl<U: UserMixin> Clone for LoginManager<U> {
     fn clone(&self) -> Self {
         LoginManager {
             config: Arc::clone(&self.config),
@@ -50,7 +50,7 @@ impl<U: UserLoader> Clone for LoginManager<U> {
     }
 }
 
-impl<U: UserLoader> fmt::Debug for LoginManager<U> {
+impl<U: UserMixin> fmt::Debug for LoginManager<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoginManager")
             .field("session_cookie", &self.config.cookies.session.name)
@@ -62,7 +62,7 @@ impl<U: UserLoader> fmt::Debug for LoginManager<U> {
     }
 }
 
-impl<U: UserLoader> LoginManager<U> {
+impl<U: UserMixin> LoginManager<U> {
     pub(crate) fn from_config(config: Arc<Config<U>>) -> Self {
         LoginManager { config }
     }
@@ -72,7 +72,7 @@ impl<S, B, U> Transform<S, ServiceRequest> for LoginManager<U>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,
-    U: UserLoader,
+    U: UserMixin,
 {
     type Response = ServiceResponse<B>;
     type Error = Error;
@@ -89,7 +89,7 @@ where
 }
 
 /// The service [`LoginManager`] wraps around an app. Not used directly.
-pub struct LoginMiddleware<S, U: UserLoader> {
+pub struct LoginMiddleware<S, U: UserMixin> {
     service: S,
     manager: LoginManager<U>,
 }
@@ -98,7 +98,7 @@ impl<S, B, U> Service<ServiceRequest> for LoginMiddleware<S, U>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     B: MessageBody,
-    U: UserLoader,
+    U: UserMixin,
 {
     type Response = ServiceResponse<B>;
     type Error = Error;
@@ -119,7 +119,7 @@ where
 
 pin_project_lite::pin_project! {
     /// The response future of [`LoginMiddleware`]: writes the cookies that changed.
-    pub struct LoginFuture<F, U: UserLoader> {
+    pub struct LoginFuture<F, U: UserMixin> {
         #[pin]
         inner: F,
         ctx: Rc<LoginContext<U>>,
@@ -129,7 +129,7 @@ pin_project_lite::pin_project! {
 impl<F, B, U> Future for LoginFuture<F, U>
 where
     F: Future<Output = Result<ServiceResponse<B>, Error>>,
-    U: UserLoader,
+    U: UserMixin,
 {
     type Output = Result<ServiceResponse<B>, Error>;
 

@@ -12,14 +12,14 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use crate::config::Config;
 use crate::error::{StoreError, plain};
 use crate::guard::{Flavour, RouteOptions};
-use crate::loader::UserLoader;
 use crate::messages::{LoginMessage, localized};
 use crate::middleware::scope::{ScopeRules, ScopeView};
 use crate::redirect::{MAX_NEXT_LEN, login_url, make_next_param};
 use crate::refusal::{Refusal, RefusalContext};
+use crate::user::UserMixin;
 
 /// The flavour that applies: the route's, else the scope's, else the manager's default.
-fn flavour<U: UserLoader>(config: &Config<U>, opts: &RouteOptions, scope: Option<&ScopeRules>) -> Flavour {
+fn flavour<U: UserMixin>(config: &Config<U>, opts: &RouteOptions, scope: Option<&ScopeRules>) -> Flavour {
     match (opts.flavour, scope.map(|s| s.flavour)) {
         (Flavour::Inherit, Some(f)) if f != Flavour::Inherit => f,
         (Flavour::Inherit, _) if config.answers.json_by_default => Flavour::Json,
@@ -34,7 +34,7 @@ fn scope_rules(req: &HttpRequest) -> Option<Arc<ScopeRules>> {
 
 /// The view a refusal redirects to: the route's, else the scope's, else the manager's; `None`
 /// when there is none or the scope's failed its check.
-fn view<U: UserLoader>(
+fn view<U: UserMixin>(
     config: &Config<U>,
     refusal: Refusal,
     opts: &RouteOptions,
@@ -67,7 +67,7 @@ fn view<U: UserLoader>(
 
 /// The refusal answer as an actix error carrying the response. `keep_next` stores the `next`
 /// target in the session when the manager keeps it there (`use_session_for_next`).
-pub(crate) fn refuse<U: UserLoader>(
+pub(crate) fn refuse<U: UserMixin>(
     config: &Config<U>,
     req: &HttpRequest,
     refusal: Refusal,
@@ -78,7 +78,7 @@ pub(crate) fn refuse<U: UserLoader>(
     actix_web::error::InternalError::from_response(refusal.name(), response).into()
 }
 
-fn answer<U: UserLoader>(
+fn answer<U: UserMixin>(
     config: &Config<U>,
     req: &HttpRequest,
     refusal: Refusal,
@@ -101,7 +101,7 @@ fn answer<U: UserLoader>(
 }
 
 /// The library's own answer, and what went into it, for a custom handler to use or adjust.
-fn default_answer<U: UserLoader>(
+fn default_answer<U: UserMixin>(
     config: &Config<U>,
     req: &HttpRequest,
     refusal: Refusal,
@@ -190,7 +190,7 @@ fn default_answer<U: UserLoader>(
 /// The answer to a request that needs the login state while the session store fails: the
 /// application's handler, else 503 with `Retry-After` (JSON in JSON routes and scopes). Never
 /// an anonymous answer: an outage must not look like a logout.
-pub(crate) fn store_unavailable<U: UserLoader>(
+pub(crate) fn store_unavailable<U: UserMixin>(
     config: &Config<U>,
     req: &HttpRequest,
     opts: &RouteOptions,

@@ -17,9 +17,9 @@ use crate::crypto::envelope::Envelope;
 use crate::crypto::keys::KeyMatch;
 use crate::crypto::wire::{Reader, Writer};
 use crate::error::StoreError;
-use crate::loader::UserLoader;
 use crate::store::record::{LoginRecord, Secret};
 use crate::store::{RecordKey, SessionStore, StoreFuture, UserKey};
+use crate::user::UserMixin;
 
 /// Format version of the signed ids.
 const ID_VERSION: u8 = 1;
@@ -86,7 +86,7 @@ pub(crate) struct ServerStore {
 }
 
 impl ServerStore {
-    pub(crate) fn new<U: UserLoader>(store: Arc<dyn SessionStore>, settings: &Settings<U>) -> Self {
+    pub(crate) fn new<U: UserMixin>(store: Arc<dyn SessionStore>, settings: &Settings<U>) -> Self {
         ServerStore {
             store,
             call_timeout: settings.storage.call_timeout,
