@@ -20,6 +20,9 @@ mod once;
 mod outgoing;
 mod server;
 
+#[cfg(feature = "test-client")]
+pub(crate) use outgoing::make_cookie as session_cookie;
+
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
