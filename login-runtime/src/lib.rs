@@ -72,8 +72,8 @@ pub use config::{CookieSettings, LoginManagerBuilder, MIN_KEY_LEN, SessionProtec
 pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
 pub use extract::{
-    Authorized, CurrentUser, CurrentUserFuture, LoadedFrom, LoginSession, LoginUser, MaybeUser,
-    MaybeUserFuture, Permissions,
+    Authorized, CurrentUser, CurrentUserFuture, CurrentUserView, LoadedFrom, LoginSession, LoginUser,
+    MaybeUser, MaybeUserFuture, Permissions,
 };
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};
 pub use messages::{LOGIN_MESSAGE, LoginMessage, MessageKind, REFRESH_MESSAGE};
