@@ -41,7 +41,7 @@ use actix_web::cookie::Cookie;
 use actix_web::test::TestRequest;
 
 #[cfg(feature = "test-client")]
-pub use client::TestClient;
+pub use client::{InvalidOrigin, TestClient};
 #[cfg(feature = "test-client")]
 pub use client_response::TestResponse;
 

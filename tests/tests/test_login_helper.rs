@@ -215,7 +215,7 @@ async fn the_jar_keeps_path_secure_and_expiry_rules() {
     )
     .await;
 
-    let mut browser = TestClient::new().origin("http://app.test");
+    let mut browser = TestClient::new().origin("http://app.test").unwrap();
     browser.get(&app, "/admin/set").await;
     browser.get(&app, "/set-secure").await;
     assert_eq!(

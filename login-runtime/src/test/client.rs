@@ -120,25 +120,24 @@ impl TestClient {
     /// cookies are sent (not over `http`, except to `localhost` and loopback addresses, which
     /// count as secure as in browsers), its host which `Domain` cookies are kept.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// If `origin` is not an absolute `http` or `https` URL (a mistake in the test itself).
+    /// [`InvalidOrigin`] when `origin` is not an absolute `http` or `https` URL.
     ///
     /// ```
     /// use login_runtime::test::TestClient;
     ///
     /// // A browser on plain http: cookies set with `Secure` are not sent back.
-    /// let client = TestClient::new().origin("http://app.example");
-    /// # drop(client);
+    /// let client = TestClient::new().origin("http://app.example")?;
+    /// assert!(TestClient::new().origin("/relative").is_err());
+    /// # Ok::<(), login_runtime::test::InvalidOrigin>(())
     /// ```
-    pub fn origin(mut self, origin: &str) -> Self {
+    pub fn origin(mut self, origin: &str) -> Result<Self, InvalidOrigin> {
         let url = Url::parse(origin)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-        self.origin = url.unwrap_or_else(|| {
-            panic!("TestClient::origin needs an absolute http(s) URL such as \"http://localhost\", not {origin:?}")
-        });
-        self
+        self.origin = url.ok_or_else(|| InvalidOrigin(origin.to_owned()))?;
+        Ok(self)
     }
 
     /// Whether to follow redirects (`301`, `302`, `303` as a `GET`; `307` and `308` of a
@@ -155,11 +154,8 @@ impl TestClient {
         self
     }
 
-    /// The `User-Agent` sent with every request (none by default).
-    ///
-    /// # Panics
-    ///
-    /// If `user_agent` is not a valid header value (a control character in the test's text).
+    /// The `User-Agent` sent with every request (none by default). Characters a header value
+    /// cannot hold (control characters, non-ASCII) are left out.
     ///
     /// ```
     /// use login_runtime::test::TestClient;
@@ -168,9 +164,11 @@ impl TestClient {
     /// # drop(phone);
     /// ```
     pub fn user_agent(mut self, user_agent: &str) -> Self {
-        let value = HeaderValue::from_str(user_agent)
-            .unwrap_or_else(|_| panic!("TestClient::user_agent: {user_agent:?} is not a valid header value"));
-        self.user_agent = Some(value);
+        let visible: String = user_agent
+            .chars()
+            .filter(|c| *c == '\t' || (' '..='~').contains(c))
+            .collect();
+        self.user_agent = HeaderValue::from_str(&visible).ok();
         self
     }
 
@@ -540,7 +538,7 @@ impl TestClient {
             return None;
         }
         let keeps_method = matches!(status.as_u16(), 307 | 308);
-        let follows = matches!(status.as_u16(), 301 | 302 | 303)
+        let follows = matches!(status.as_u16(), 301..=303)
             || (keeps_method && (method == Method::GET || method == Method::HEAD));
         if !follows {
             return None;
@@ -559,3 +557,26 @@ fn relative(url: &Url) -> String {
         None => url.path().to_owned(),
     }
 }
+
+/// The error of [`TestClient::origin`]: the text is not an absolute `http` or `https` URL.
+///
+/// ```
+/// use login_runtime::test::TestClient;
+///
+/// let err = TestClient::new().origin("localhost").unwrap_err();
+/// assert!(err.to_string().contains("absolute http(s) URL"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidOrigin(String);
+
+impl std::fmt::Display for InvalidOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TestClient::origin needs an absolute http(s) URL such as \"http://localhost\", not {:?}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidOrigin {}

@@ -141,7 +141,7 @@ async fn changing_the_password_logs_out_every_other_browser() {
     here.get(&app, "/profile").await;
     let reply = here.post(&app, "/logout", &[]).await;
     assert_eq!(reply.location.as_deref(), Some("/"));
-    assert!(!here.jar.cookie("remember_token").is_some() && !here.jar.cookie("session").is_some());
+    assert!(here.jar.cookie("remember_token").is_none() && here.jar.cookie("session").is_none());
     assert_eq!(here.get(&app, "/profile").await.status, StatusCode::FOUND);
     assert_eq!(
         Browser::new().login(&app, "alice", PASSWORD, false).await.status,

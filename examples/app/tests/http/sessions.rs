@@ -77,7 +77,7 @@ async fn the_sessions_page_lists_each_device_and_logs_out_the_one_chosen() {
         .post(&app, "/account/sessions/revoke", &[("handle", &here.handle)])
         .await;
     assert_eq!(reply.location.as_deref(), Some("/"));
-    assert!(!laptop.jar.cookie("session").is_some() && !laptop.jar.cookie("remember_token").is_some());
+    assert!(laptop.jar.cookie("session").is_none() && laptop.jar.cookie("remember_token").is_none());
     let home = laptop.get(&app, "/").await;
     assert!(home.body.contains("You have been logged out on this device."));
     assert_eq!(laptop.get(&app, "/profile").await.status, StatusCode::FOUND);
