@@ -49,6 +49,8 @@ mod crypto;
 mod error;
 mod events;
 mod extract;
+#[cfg(feature = "flash")]
+mod flash;
 pub mod guard;
 mod loader;
 mod messages;
