@@ -3,14 +3,15 @@
 //! The fixture mirrors Flask-Login's own test suite (`LoginTestCase`): users `notch` and `steve`
 //! (active), `creeper` (inactive) and `佐藤` (a non-ASCII id), a `#[user_loader]` over an
 //! in-memory [`Store`], a `#[request_loader]` that reads `?user_id=`, and a set of routes that
-//! log in, log out and report the login state. [`Client`] plays a browser: it keeps the cookies
-//! the app sets and sends them back, and can lose its session cookie like a closed browser.
+//! log in, log out and report the login state. [`Client`] plays a browser over the library's
+//! `TestClient`: it keeps the cookies the app sets and sends them back, and can lose its session
+//! cookie like a closed browser.
 //!
 //! This crate only exists for tests, so its helpers panic on unexpected input instead of
 //! returning errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +23,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::test::{self, TestRequest};
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use login_runtime::test::TestClient;
 use login_runtime::{
     CurrentUser, LoginEvent, LoginManager, LoginManagerBuilder, LoginSession, MaybeUser, SessionProtection,
     UserMixin, fresh_login_required, login_required, request_loader, user_loader,
@@ -282,10 +284,11 @@ pub fn cookie_header(pairs: &[(&str, &str)]) -> HeaderValue {
     HeaderValue::from_str(&line).unwrap_or_else(|_| HeaderValue::from_bytes(line.as_bytes()).unwrap())
 }
 
-/// A browser: sends the cookies it was given back, with a User-Agent.
+/// A browser over [`login_runtime::test::TestClient`] (its RFC 6265 cookie jar): sends the
+/// cookies the app set back, with a User-Agent, and answers in [`Resp`].
 pub struct Client<S> {
     app: S,
-    jar: BTreeMap<String, String>,
+    browser: TestClient,
     /// The User-Agent header sent with every request.
     pub user_agent: String,
 }
@@ -299,7 +302,7 @@ where
     pub fn new(app: S) -> Client<S> {
         Client {
             app,
-            jar: BTreeMap::new(),
+            browser: TestClient::new(),
             user_agent: DEFAULT_UA.to_owned(),
         }
     }
@@ -311,26 +314,13 @@ where
 
     /// Sends `req` with the jar's cookies and the User-Agent, and stores the cookies it sets.
     pub async fn send(&mut self, req: TestRequest) -> Resp {
-        let mut req = req.insert_header((header::USER_AGENT, self.user_agent.clone()));
-        if !self.jar.is_empty() {
-            let line = self
-                .jar
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req = req.insert_header((header::COOKIE, HeaderValue::from_str(&line).unwrap()));
+        let req = req.insert_header((header::USER_AGENT, self.user_agent.clone()));
+        let res = self.browser.send(&self.app, req).await;
+        Resp {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: res.text(),
         }
-        let resp = Resp::read(test::call_service(&self.app, req.to_request()).await).await;
-        for cookie in resp.set_cookies() {
-            if is_removal(&cookie) {
-                self.jar.remove(cookie.name());
-            } else {
-                self.jar
-                    .insert(cookie.name().to_owned(), cookie.value().to_owned());
-            }
-        }
-        resp
     }
 
     /// Sends `req` exactly as given: no jar, no User-Agent (for raw cookie headers).
@@ -340,27 +330,27 @@ where
 
     /// The value the jar holds for `name`.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        self.jar.get(name).cloned()
+        self.browser.cookie(name)
     }
 
     /// Puts a cookie into the jar.
     pub fn set_cookie(&mut self, name: &str, value: &str) {
-        self.jar.insert(name.to_owned(), value.to_owned());
+        self.browser.set_cookie(name, value);
     }
 
     /// Drops a cookie from the jar (`session` for "the browser was closed").
     pub fn delete_cookie(&mut self, name: &str) {
-        self.jar.remove(name);
+        self.browser.remove_cookie(name);
     }
 
-    /// Drops the session cookie, keeping the remember cookie: a browser restart.
+    /// A browser restart: the session cookie goes, the remember cookie (persistent) stays.
     pub fn restart_browser(&mut self) {
-        self.delete_cookie("session");
+        self.browser.restart();
     }
 
     /// The cookie names in the jar.
     pub fn cookie_names(&self) -> Vec<String> {
-        self.jar.keys().cloned().collect()
+        self.browser.cookies().into_iter().map(|(name, _)| name).collect()
     }
 }
 

@@ -50,6 +50,8 @@ mod crypto;
 mod error;
 mod events;
 mod extract;
+#[cfg(feature = "flash")]
+mod flash;
 pub mod guard;
 mod loader;
 mod messages;
@@ -76,8 +78,8 @@ pub use config::{
 pub use error::{ConfigError, LoginError, StoreError, StoreErrorKind};
 pub use events::LoginEvent;
 pub use extract::{
-    Authorized, CurrentUser, CurrentUserFuture, LoadedFrom, LoginSession, LoginUser, LogoutUser, MaybeUser,
-    MaybeUserFuture, Permissions,
+    Authorized, CurrentUser, CurrentUserFuture, CurrentUserView, LoadedFrom, LoginSession, LoginUser,
+    LogoutUser, MaybeUser, MaybeUserFuture, Permissions,
 };
 pub use loader::{LoaderError, LocalBoxFuture, RequestLoader, UserLoader};
 pub use messages::{LOGIN_MESSAGE, LoginMessage, MessageKind, REFRESH_MESSAGE};

@@ -30,10 +30,20 @@
 //! # });
 //! ```
 
+#[cfg(feature = "test-client")]
+mod client;
+#[cfg(feature = "test-client")]
+mod client_response;
+
 use std::time::Duration;
 
 use actix_web::cookie::Cookie;
 use actix_web::test::TestRequest;
+
+#[cfg(feature = "test-client")]
+pub use client::{InvalidOrigin, TestClient};
+#[cfg(feature = "test-client")]
+pub use client_response::TestResponse;
 
 use crate::clock::now_secs;
 use crate::middleware::LoginManager;
@@ -147,8 +157,16 @@ impl<U: UserMixin> TestLogin<'_, U> {
     /// ```
     pub fn session_cookie(&self) -> Cookie<'static> {
         let config = &self.manager.config;
+        Cookie::new(
+            config.cookies.session.name.clone(),
+            config.keys.session.seal(&self.state()),
+        )
+    }
+
+    /// The login state a real login would have made, not yet bound to a client.
+    fn state(&self) -> SessionState {
         let now = now_secs();
-        let state = SessionState {
+        SessionState {
             user_id: Some(self.user_id.clone()),
             fresh: self.fresh,
             fingerprint: None,
@@ -157,11 +175,40 @@ impl<U: UserMixin> TestLogin<'_, U> {
             authenticated_at: if self.fresh { now } else { 0 },
             last_seen: now,
             next: None,
+        }
+    }
+
+    /// The `Set-Cookie` a login would send for the session, in the manager's store: with a
+    /// server-side store the login's record is saved first (as from `user_agent`), and the
+    /// cookie holds its signed id.
+    #[cfg(feature = "test-client")]
+    pub(crate) async fn store_session(&self, user_agent: &str) -> Result<Cookie<'static>, crate::StoreError> {
+        use crate::store::record::{LoginRecord, cut_user_agent, secret_digest};
+        use crate::store::server::{LoginRef, random_secret};
+
+        let config = &self.manager.config;
+        let state = self.state();
+        let value = match &config.server {
+            None => config.keys.session.seal(&state),
+            Some(server) => {
+                let login = LoginRef::generate()?;
+                let record = LoginRecord {
+                    handle: random_secret()?,
+                    created_at: state.logged_in_at,
+                    user_agent: cut_user_agent(user_agent),
+                    session_digest: secret_digest(&login.secret),
+                    remember: None,
+                    state,
+                };
+                server.save(&login.login_id, &record, now_secs()).await?;
+                login.seal(&config.keys.session_id)
+            }
         };
-        Cookie::new(
-            config.cookies.session.name.clone(),
-            config.keys.session.seal(&state),
-        )
+        Ok(crate::context::session_cookie(
+            &config.cookies.session,
+            value,
+            None,
+        ))
     }
 
     /// A `remember_token` cookie for the user, valid for `lifetime`.

@@ -8,10 +8,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::test::TestRequest;
 use login_runtime::SessionProtection;
-use login_tests::{Store, assert_lifetime, builder, client, is_removal};
+use login_tests::{Resp, Store, assert_lifetime, builder, client, cookie_header, is_removal};
 
 const YEAR: i64 = 365 * 86_400;
+
+/// `GET uri` with the login cookies `login` set, sent by hand: a browser would not send a
+/// `Path=/app` or `Domain=example.com` cookie to `/` on this host, and these tests look at
+/// what the server answers to them anyway.
+fn with_login_cookies(uri: &str, login: &Resp) -> TestRequest {
+    let values: Vec<(&str, String)> = ["remember_token", "session"]
+        .into_iter()
+        .map(|name| (name, login.set_cookie(name).unwrap().value().to_owned()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    TestRequest::get()
+        .uri(uri)
+        .insert_header((header::COOKIE, cookie_header(&pairs)))
+}
 
 /// Path, Domain, SameSite, Secure, HttpOnly.
 type Attributes = (
@@ -93,7 +109,7 @@ async fn test_logout_deletes_remember_cookie_with_same_attributes__flask_p2_683(
         .unwrap();
     let mut c = client!(manager, store);
     let login = c.get("/login/notch?remember=true").await;
-    let logout = c.get("/logout").await;
+    let logout = c.send_raw(with_login_cookies("/logout", &login)).await;
     for name in ["remember_token", "session"] {
         let set = login.set_cookie(name).unwrap();
         let deleted = logout.set_cookie(name).unwrap();
@@ -126,8 +142,8 @@ async fn test_strong_protection_deletes_with_same_attributes__flask_p34() {
         .unwrap();
     let mut c = client!(manager, store);
     let login = c.get("/login/notch?remember=true").await;
-    c.user_agent = "other".into();
-    let r = c.get("/username").await;
+    let other = with_login_cookies("/username", &login).insert_header((header::USER_AGENT, "other"));
+    let r = c.send_raw(other).await;
     let deleted = r.set_cookie("remember_token").unwrap();
     assert!(is_removal(&deleted));
     assert_eq!(

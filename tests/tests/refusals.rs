@@ -440,3 +440,15 @@ async fn test_unauthorized_ignores_x_forwarded_host__flask_r4() {
         .await;
     assert_eq!(r.location(), Some("//good.com/login?next=%2Fsecret"));
 }
+
+#[actix_rt::test]
+async fn flash_messages_without_the_flash_framework_still_answers_the_refusal() {
+    // `FlashMessage::send` panics outside `FlashMessagesFramework`; `flash_messages()` checks
+    // first, so a misordered app still answers the redirect, never a 5xx.
+    let store = Store::new();
+    let manager = builder().login_view("/login").flash_messages().build().unwrap();
+    let mut c = client!(manager, store);
+    let r = c.get("/secret").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.location(), Some("/login?next=%2Fsecret"));
+}

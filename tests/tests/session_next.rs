@@ -9,12 +9,13 @@ use actix_web::cookie::Cookie;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::{App, HttpResponse, test, web};
+use login_runtime::test::TestClient;
 use login_runtime::{
     CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, fresh_login_required, user_loader,
 };
 use login_tests::{Store, builder, client};
 
-use crate::support::member_app::{Jar, Member, body, login, manager, set_password};
+use crate::support::member_app::{Member, login, manager, set_password};
 
 const KEY: &str = "the session next test key, long enough to sign";
 
@@ -65,19 +66,13 @@ async fn next_kept_in_the_session_is_readable_after_login_but_not_inherited() {
             ),
     )
     .await;
-    let jar = Jar::default();
-    let res = test::call_service(&app, jar.request("/secret?x=1").to_request()).await;
-    jar.absorb(&res);
-    assert_eq!(
-        res.headers().get("location").map(|v| v.as_bytes()),
-        Some(&b"/login"[..])
-    );
-    let res = test::call_service(&app, jar.request("/login/nexter/false").to_request()).await;
-    jar.absorb(&res);
-    assert_eq!(body(res).await, "next=/secret?x=1");
+    let mut jar = TestClient::new();
+    let res = jar.get(&app, "/secret?x=1").await;
+    assert_eq!(res.location(), Some("/login"));
+    let res = jar.get(&app, "/login/nexter/false").await;
+    assert_eq!(res.text(), "next=/secret?x=1");
     // A second login in a later request finds no `next`: it was not carried into the session.
-    let res = test::call_service(&app, jar.request("/login/nexter/false").to_request()).await;
-    assert_eq!(body(res).await, "next=");
+    assert_eq!(jar.get(&app, "/login/nexter/false").await.text(), "next=");
 }
 
 /// A long URL on a fresh-only route is not copied into the session cookie: the cookie would

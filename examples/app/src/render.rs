@@ -11,7 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use login_runtime::{MaybeUser, permissions_of};
-use minijinja::value::Value;
+use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 
 use crate::csrf::CsrfToken;
@@ -64,6 +64,9 @@ impl std::fmt::Debug for Templates {
 pub struct Page {
     templates: web::Data<Templates>,
     user: Option<User>,
+    /// The library's `CurrentUserView` (without the user: the app's `User` holds its password
+    /// hash and is not `Serialize`), as every template's `current_user`.
+    current_user: Value,
     is_admin: bool,
     csrf: CsrfToken,
     flash: Flash,
@@ -77,9 +80,19 @@ impl Page {
         let templates = req.app_data::<web::Data<Templates>>().cloned().ok_or_else(|| {
             actix_web::error::ErrorInternalServerError("Page needs `app_data(Data<Templates>)`")
         })?;
+        // Nothing can be awaited here, so the view is built from the user it is given: the
+        // same members as `CurrentUserView`, with an unknown `loaded_from`.
+        let current_user = context! {
+            is_authenticated => user.is_some(),
+            is_anonymous => user.is_none(),
+            id => user.as_ref().map(|u| u.id.to_string()),
+            loaded_from => (),
+            user => (),
+        };
         Ok(Page {
             templates,
             user,
+            current_user,
             is_admin: false,
             // Both extractors are ready at once (`std::future::Ready`).
             csrf: CsrfToken::from_request(req, &mut Payload::None).into_inner()?,
@@ -114,7 +127,8 @@ impl Page {
         self
     }
 
-    /// Renders template `name` with `ctx` plus `user`, `csrf_token` and `messages`.
+    /// Renders template `name` with `ctx` plus `current_user`, `user`, `csrf_token` and
+    /// `messages`.
     pub fn render(self, name: &str, ctx: Value) -> HttpResponse {
         let messages: Vec<Value> = self
             .flash
@@ -132,6 +146,7 @@ impl Page {
             }
         });
         let full = context! {
+            current_user => self.current_user.clone(),
             user => user,
             csrf_token => self.csrf.value(),
             messages => messages,
@@ -162,7 +177,9 @@ impl FromRequest for Page {
         let user = MaybeUser::<User>::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
-            let user = user.await?.into_inner();
+            let user = user.await?;
+            let current_user = Value::from(Serde(user.view().without_user()));
+            let user = user.into_inner();
             let is_admin = match &user {
                 Some(user) => is_admin(user, &req).await,
                 None => false,
@@ -170,6 +187,7 @@ impl FromRequest for Page {
             Ok(Page {
                 templates: templates.await?,
                 user: user.map(|u| User::clone(&u)),
+                current_user,
                 is_admin,
                 csrf: csrf.await?,
                 flash: flash.await?,

@@ -7,13 +7,12 @@
 //! This file holds the client and the helpers; the tests are in `http/`, one file per part of
 //! the app.
 
-use std::collections::HashMap;
-
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::test::{self, TestRequest};
 use login_example_app::{Config, app, prepare};
+use login_runtime::test::TestClient;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -41,9 +40,10 @@ struct Reply {
     body: String,
 }
 
-/// A browser-like client: keeps cookies, reads the CSRF token off the last page.
+/// A browser-like client: keeps cookies (in the library's `TestClient`, an RFC 6265 jar),
+/// reads the CSRF token off the last page.
 struct Browser {
-    cookies: HashMap<String, String>,
+    jar: TestClient,
     csrf: String,
     user_agent: Option<&'static str>,
 }
@@ -51,7 +51,7 @@ struct Browser {
 impl Browser {
     fn new() -> Self {
         Browser {
-            cookies: HashMap::new(),
+            jar: TestClient::new(),
             csrf: String::new(),
             user_agent: None,
         }
@@ -71,37 +71,11 @@ impl Browser {
         B: MessageBody,
     {
         let mut req = req;
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            req = req.insert_header((header::COOKIE, jar.join("; ")));
-        }
         if let Some(agent) = self.user_agent {
             req = req.insert_header((header::USER_AGENT, agent));
         }
-        let res = test::call_service(app, req.to_request()).await;
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let cache_control = res
-            .headers()
-            .get(header::CACHE_CONTROL)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let mut set_cookies = Vec::new();
-        for cookie in res.response().cookies() {
-            set_cookies.push(cookie.name().to_owned());
-            let removed = cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
-            if removed {
-                self.cookies.remove(cookie.name());
-            } else {
-                self.cookies
-                    .insert(cookie.name().to_owned(), cookie.value().to_owned());
-            }
-        }
-        let body = String::from_utf8_lossy(&test::read_body(res).await).into_owned();
+        let res = self.jar.send(app, req).await;
+        let body = res.text();
         if let Some(token) = body
             .split("name=\"csrf_token\" value=\"")
             .nth(1)
@@ -110,10 +84,10 @@ impl Browser {
             self.csrf = token.to_owned();
         }
         Reply {
-            status,
-            location,
-            cache_control,
-            set_cookies,
+            status: res.status(),
+            location: res.location().map(str::to_owned),
+            cache_control: res.header("cache-control").map(str::to_owned),
+            set_cookies: res.set_cookies().iter().map(|c| c.name().to_owned()).collect(),
             body,
         }
     }
@@ -267,7 +241,7 @@ where
     let reply = browser.get(app, "/profile").await;
     assert_eq!(reply.status, StatusCode::FOUND, "{who}");
     assert_eq!(reply.location.as_deref(), Some("/login?next=%2Fprofile"), "{who}");
-    browser.cookies.remove("session");
+    browser.jar.remove_cookie("session");
     let reply = browser.get(app, "/profile").await;
     assert_eq!(
         reply.status,

@@ -23,6 +23,9 @@ mod outgoing;
 mod rekey;
 mod server;
 
+#[cfg(feature = "test-client")]
+pub(crate) use outgoing::make_cookie as session_cookie;
+
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;

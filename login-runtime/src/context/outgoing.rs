@@ -143,7 +143,11 @@ impl<U: UserMixin> LoginContext<U> {
     }
 }
 
-fn make_cookie(settings: &CookieSettings, value: String, max_age_secs: Option<u64>) -> Cookie<'static> {
+pub(crate) fn make_cookie(
+    settings: &CookieSettings,
+    value: String,
+    max_age_secs: Option<u64>,
+) -> Cookie<'static> {
     let mut cookie = Cookie::build(settings.name.clone(), value)
         .path(settings.path.clone())
         .secure(settings.secure)

@@ -5,6 +5,7 @@ mod authorized;
 mod deferred;
 mod loaded_from;
 mod login_session;
+mod user_view;
 
 use std::future::Future;
 use std::ops::Deref;
@@ -28,6 +29,7 @@ use deferred::DeferredRefusal;
 pub use authorized::{Authorized, Permissions};
 pub use loaded_from::LoadedFrom;
 pub use login_session::{LoginSession, LoginUser, LogoutUser};
+pub use user_view::CurrentUserView;
 
 /// The request's login context for user type `U`, or the "middleware missing" error.
 fn context<U: UserMixin>(req: &HttpRequest, what: &str) -> Result<Rc<LoginContext<U>>, actix_web::Error> {

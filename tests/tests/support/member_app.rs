@@ -1,14 +1,12 @@
 //! The app of the timeout, auth-hash and session-`next` tests: members whose passwords the tests
 //! change (the auth hash), a login route that answers with the `next` it found, a password change
-//! route that calls `update_auth_hash`, and a cookie jar that follows `Set-Cookie` like a browser.
+//! route that calls `update_auth_hash` (the tests drive it with
+//! `login_runtime::test::TestClient`).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use actix_web::cookie::Cookie;
-use actix_web::dev::ServiceResponse;
-use actix_web::{HttpResponse, test, web};
+use actix_web::{HttpResponse, web};
 use login_runtime::{CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, user_loader};
 
 /// A member; changing the password changes the auth hash.
@@ -73,8 +71,7 @@ pub(crate) async fn change_password(
     Ok(format!("kept={kept}"))
 }
 
-/// A manager with login view `/login` and insecure cookies (the jar sends them over plain
-/// HTTP), changed by `edit`.
+/// A manager with login view `/login` and insecure cookies, changed by `edit`.
 pub(crate) fn manager(
     edit: impl FnOnce(login_runtime::LoginManagerBuilder<Member>) -> login_runtime::LoginManagerBuilder<Member>,
 ) -> LoginManager<Member> {
@@ -85,45 +82,6 @@ pub(crate) fn manager(
     )
     .build()
     .expect("valid configuration")
-}
-
-/// A cookie jar that follows Set-Cookie like a browser.
-#[derive(Default)]
-pub(crate) struct Jar(pub(crate) RefCell<HashMap<String, String>>);
-
-impl Jar {
-    /// Stores the cookies `res` sets and forgets the ones it deletes.
-    pub(crate) fn absorb<B>(&self, res: &ServiceResponse<B>) {
-        for cookie in res.response().cookies() {
-            let expired = cookie.max_age().is_some_and(|a| a.is_zero());
-            if expired || cookie.value().is_empty() {
-                self.0.borrow_mut().remove(cookie.name());
-            } else {
-                self.0
-                    .borrow_mut()
-                    .insert(cookie.name().to_owned(), cookie.value().to_owned());
-            }
-        }
-    }
-
-    /// A GET of `uri` carrying the jar's cookies.
-    pub(crate) fn request(&self, uri: &str) -> test::TestRequest {
-        let mut req = test::TestRequest::get().uri(uri);
-        for (name, value) in self.0.borrow().iter() {
-            req = req.cookie(Cookie::new(name.clone(), value.clone()));
-        }
-        req
-    }
-
-    /// Drops a cookie from the jar and returns its value.
-    pub(crate) fn forget(&self, name: &str) -> Option<String> {
-        self.0.borrow_mut().remove(name)
-    }
-
-    /// Puts a cookie into the jar.
-    pub(crate) fn put(&self, name: &str, value: String) {
-        self.0.borrow_mut().insert(name.to_owned(), value);
-    }
 }
 
 /// The app around `$manager`: `/login/{id}/{remember}`, `/whoami` and `/password/{new}`.
@@ -149,8 +107,3 @@ macro_rules! app {
     };
 }
 pub(crate) use app;
-
-/// The body of `res` as text.
-pub(crate) async fn body<B: actix_web::body::MessageBody>(res: ServiceResponse<B>) -> String {
-    String::from_utf8(test::read_body(res).await.to_vec()).expect("utf-8 body")
-}

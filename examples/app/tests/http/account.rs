@@ -66,10 +66,10 @@ async fn a_remembered_login_must_reauthenticate_for_settings() {
     b.register(&app, "alice", PASSWORD).await;
     b.login(&app, "alice", PASSWORD, true).await;
     assert_eq!(b.get(&app, "/settings").await.status, StatusCode::OK, "fresh");
-    assert!(b.cookies.contains_key("remember_token"));
+    assert!(b.jar.cookie("remember_token").is_some());
 
     // The browser closes: its session cookies go, the remember cookie stays.
-    b.cookies.remove("session");
+    b.jar.remove_cookie("session");
     let profile = b.get(&app, "/profile").await;
     assert_eq!(profile.status, StatusCode::OK);
     assert!(
@@ -134,14 +134,14 @@ async fn changing_the_password_logs_out_every_other_browser() {
     // The other browser's session and remember cookie both stopped working.
     let reply = elsewhere.get(&app, "/profile").await;
     assert_eq!(reply.status, StatusCode::FOUND);
-    elsewhere.cookies.remove("session");
+    elsewhere.jar.remove_cookie("session");
     assert_eq!(elsewhere.get(&app, "/profile").await.status, StatusCode::FOUND);
 
     // Logging out ends this one too, remember cookie included.
     here.get(&app, "/profile").await;
     let reply = here.post(&app, "/logout", &[]).await;
     assert_eq!(reply.location.as_deref(), Some("/"));
-    assert!(!here.cookies.contains_key("remember_token") && !here.cookies.contains_key("session"));
+    assert!(here.jar.cookie("remember_token").is_none() && here.jar.cookie("session").is_none());
     assert_eq!(here.get(&app, "/profile").await.status, StatusCode::FOUND);
     assert_eq!(
         Browser::new().login(&app, "alice", PASSWORD, false).await.status,

@@ -254,7 +254,7 @@ async fn a_refused_post_comes_back_to_its_page_not_to_a_404() {
     assert_eq!(landed.location.as_deref(), Some("/profile"));
 
     // Remembered but not fresh, the password form's POST goes through re-authentication.
-    b.cookies.remove("session");
+    b.jar.remove_cookie("session");
     b.get(&app, "/profile").await;
     let reply = b
         .post(&app, "/settings/password", &[("password", "x"), ("confirm", "x")])

@@ -63,7 +63,7 @@ async fn the_sessions_page_lists_each_device_and_logs_out_the_one_chosen() {
     assert_eq!(devices(&page.body).len(), 1);
 
     // The phone's next page is refused, though it still sends its cookie.
-    assert!(phone.cookies.contains_key("session"));
+    assert!(phone.jar.cookie("session").is_some());
     assert_logged_out(&mut phone, &app, "the phone").await;
     // It can log in again: a new login, listed again.
     phone.login(&app, "alice", PASSWORD, false).await;
@@ -72,17 +72,17 @@ async fn the_sessions_page_lists_each_device_and_logs_out_the_one_chosen() {
 
     // Logging out this device logs this browser out, remember cookie included: even a copy
     // of its cookies taken before is refused.
-    let copied = laptop.cookies.clone();
+    let copied = laptop.jar.clone();
     let reply = laptop
         .post(&app, "/account/sessions/revoke", &[("handle", &here.handle)])
         .await;
     assert_eq!(reply.location.as_deref(), Some("/"));
-    assert!(!laptop.cookies.contains_key("session") && !laptop.cookies.contains_key("remember_token"));
+    assert!(laptop.jar.cookie("session").is_none() && laptop.jar.cookie("remember_token").is_none());
     let home = laptop.get(&app, "/").await;
     assert!(home.body.contains("You have been logged out on this device."));
     assert_eq!(laptop.get(&app, "/profile").await.status, StatusCode::FOUND);
     let mut thief = Browser::with_agent(LAPTOP);
-    thief.cookies = copied;
+    thief.jar = copied;
     assert_logged_out(&mut thief, &app, "a copy of the laptop's cookies").await;
     assert_eq!(
         phone.get(&app, "/profile").await.status,
