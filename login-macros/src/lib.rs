@@ -8,6 +8,7 @@
 mod args;
 mod authorize;
 mod crate_override;
+mod foreign_types;
 mod guard;
 mod guard_keys;
 mod loader;

@@ -201,6 +201,16 @@ fn user_type(acc: &mut Accumulator, macro_name: &str, output: &ReturnType) -> Op
         );
         return None;
     }
+    if let Some(ty) = found.filter(|ty| crate::foreign_types::never_a_user(ty)) {
+        acc.push(
+            darling::Error::custom(format!(
+                "`#[{macro_name}]` functions return the user struct, the one that derives `UserMixin` and that handlers take as `CurrentUser<User>`, not `{}`: return `Option<User>` (look the user up by the id and build it)",
+                tidy(ty),
+            ))
+            .with_span(ty),
+        );
+        return None;
+    }
     if found.is_none() {
         let (written, span) = match output {
             ReturnType::Type(_, ty) => (format!("`{}`", tidy(ty)), ty.span()),

@@ -29,7 +29,8 @@ pub(crate) fn stand_in(kind: Kind, f: &ItemFn) -> TokenStream {
     if let Type::Reference(r) = user {
         user = &r.elem;
     }
-    if !matches!(user, Type::Path(p) if p.qself.is_none()) {
+    // A foreign type gets no impl: rustc would refuse it (E0117) beside our error.
+    if !matches!(user, Type::Path(p) if p.qself.is_none()) || crate::foreign_types::never_a_user(user) {
         return quote!(#f);
     }
     let rt = runtime();
