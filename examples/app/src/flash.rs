@@ -9,6 +9,10 @@
 //! crate always sets it, and a browser drops a `Secure` cookie over plain `http://` on any host
 //! but the loopback one), and sends no removal cookie to a client that had no flash cookie (the
 //! crate deletes it on every response, so every API answer would set a cookie).
+//!
+//! Keep flashed texts short and free of unbounded user input: the crate's middleware panics
+//! when one response's messages exceed its cookie limit (2048 bytes). The app's longest message
+//! holds a username, at most 32 characters.
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, Key};
