@@ -32,7 +32,7 @@
 //! | [`admin`] | the admin page and the 403 page |
 //! | [`cli`] | the command line: `grant-admin`, `revoke-admin`, `admins` |
 //! | [`csrf`] | the signed double-submit CSRF token |
-//! | [`flash`] | flashed messages in a signed cookie |
+//! | [`flash`] | flashed messages: `actix-web-flash-messages` in a signed cookie, and its cookie's flags |
 //! | [`render`] | the templates and the `Page` extractor |
 //! | [`devices`] | how the "Active sessions" page names a device and shows its times |
 //! | [`routes`] | the handlers |
@@ -62,7 +62,7 @@ use sha2::Sha256;
 
 use crate::csrf::CsrfConfig;
 use crate::db::{Db, User};
-use crate::flash::{FlashConfig, Level};
+use crate::flash::FlashCookie;
 use crate::render::Templates;
 use crate::session_store::SqliteSessionStore;
 
@@ -196,7 +196,8 @@ pub struct Shared {
     db: web::Data<Db>,
     templates: web::Data<Templates>,
     csrf: web::Data<CsrfConfig>,
-    flash: web::Data<FlashConfig>,
+    flash: actix_web_flash_messages::FlashMessagesFramework,
+    flash_cookie: web::Data<FlashCookie>,
     dummy_hash: web::Data<routes::DummyHash>,
     body_timeout: Duration,
 }
@@ -238,6 +239,15 @@ fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The flash cookie's key: `cookie::Key` takes 64 bytes (signing and encryption halves), both
+/// derived from the secret key for this purpose alone.
+fn flash_key(secret: &[u8]) -> [u8; 64] {
+    let mut key = [0; 64];
+    key[..32].copy_from_slice(&derive_key(secret, "flash-signing"));
+    key[32..].copy_from_slice(&derive_key(secret, "flash-encryption"));
+    key
+}
+
 /// The login manager of the app, keeping its logins in `db` (table `login_sessions`).
 pub fn login_manager(config: &Config, db: &Db) -> Result<LoginManager<User>, login_runtime::ConfigError> {
     LoginManager::<User>::builder(&config.secret_key)
@@ -250,10 +260,8 @@ pub fn login_manager(config: &Config, db: &Db) -> Result<LoginManager<User>, log
         .www_authenticate(r#"Bearer realm="login-example-app""#)
         .login_message(Some("Please log in to access this page."), "info")
         .refresh_message(Some("Please confirm your password to continue."), "info")
-        // The library hands its messages over instead of flashing them itself.
-        .on_message(|req, message, _response| {
-            flash::push(req, Level::from_category(&message.category), message.text.clone());
-        })
+        // The two messages above arrive as flashes (level `info`), like the app's own.
+        .flash_messages()
         // A logged-in user without a route's permission: the app's 403 page, whose header
         // needs the user the guard refused.
         .forbidden_handler(admin::forbidden)
@@ -280,10 +288,10 @@ pub async fn prepare(config: &Config) -> Result<Shared, StartError> {
             derive_key(&config.secret_key, "csrf"),
             config.secure_cookies,
         )),
-        flash: web::Data::new(FlashConfig::new(
-            derive_key(&config.secret_key, "flash"),
-            config.secure_cookies,
-        )),
+        flash: flash::framework(flash_key(&config.secret_key)),
+        flash_cookie: web::Data::new(FlashCookie {
+            secure: config.secure_cookies,
+        }),
         dummy_hash: web::Data::new(routes::DummyHash(dummy_hash)),
         body_timeout: DEFAULT_BODY_TIMEOUT,
     })
@@ -307,14 +315,16 @@ pub fn app(
         .app_data(shared.db)
         .app_data(shared.templates)
         .app_data(shared.csrf)
-        .app_data(shared.flash)
+        .app_data(shared.flash_cookie)
         .app_data(shared.dummy_hash)
         .app_data(routes::form_config())
         .wrap(shared.manager)
         // Every page is about the logged-in user (and one shows a new API token): never keep
         // one in a browser or proxy cache, where Back after logout would show it again.
         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
-        .wrap(from_fn(flash::middleware))
+        // Outside the manager, whose login and refresh messages it carries.
+        .wrap(shared.flash)
+        .wrap(from_fn(flash::tidy_cookie))
         .wrap(from_fn(csrf::middleware))
         .wrap(from_fn(head_as_get))
         // Outermost: the body's clock starts before the CSRF check or a handler reads it.

@@ -10,13 +10,13 @@ use std::rc::Rc;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web_flash_messages::IncomingFlashMessages;
 use login_runtime::{MaybeUser, permissions_of};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 
 use crate::csrf::CsrfToken;
 use crate::db::User;
-use crate::flash::Flash;
 use crate::permissions::Perm;
 
 /// Every template, by name. `.html` names are auto-escaped.
@@ -69,7 +69,8 @@ pub struct Page {
     current_user: Value,
     is_admin: bool,
     csrf: CsrfToken,
-    flash: Flash,
+    /// The flashed messages to show, as the templates' `messages`.
+    messages: Vec<Value>,
     status: StatusCode,
 }
 
@@ -94,9 +95,10 @@ impl Page {
             user,
             current_user,
             is_admin: false,
-            // Both extractors are ready at once (`std::future::Ready`).
+            // The CSRF extractor is ready at once (`std::future::Ready`), and so are the
+            // flashed messages.
             csrf: CsrfToken::from_request(req, &mut Payload::None).into_inner()?,
-            flash: Flash::from_request(req, &mut Payload::None).into_inner()?,
+            messages: incoming_messages(req),
             status: StatusCode::OK,
         })
     }
@@ -116,11 +118,6 @@ impl Page {
         &self.csrf
     }
 
-    /// The flashed messages of this request, to add one.
-    pub fn flash(&self) -> &Flash {
-        &self.flash
-    }
-
     /// Answers with `status` instead of 200 (a form with errors is 422, for example).
     pub fn status(mut self, status: StatusCode) -> Self {
         self.status = status;
@@ -130,12 +127,6 @@ impl Page {
     /// Renders template `name` with `ctx` plus `current_user`, `user`, `csrf_token` and
     /// `messages`.
     pub fn render(self, name: &str, ctx: Value) -> HttpResponse {
-        let messages: Vec<Value> = self
-            .flash
-            .take()
-            .into_iter()
-            .map(|m| context! { level => m.level.as_str(), text => m.text })
-            .collect();
         let is_admin = self.is_admin;
         let user = self.user.as_ref().map(|u| {
             context! {
@@ -149,7 +140,7 @@ impl Page {
             current_user => self.current_user.clone(),
             user => user,
             csrf_token => self.csrf.value(),
-            messages => messages,
+            messages => self.messages,
             ..ctx
         };
         match self.templates.render(name, full) {
@@ -173,7 +164,7 @@ impl FromRequest for Page {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let templates = web::Data::<Templates>::from_request(req, payload);
         let csrf = CsrfToken::from_request(req, payload);
-        let flash = Flash::from_request(req, payload);
+        let messages = incoming_messages(req);
         let user = MaybeUser::<User>::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
@@ -190,10 +181,27 @@ impl FromRequest for Page {
                 current_user,
                 is_admin,
                 csrf: csrf.await?,
-                flash: flash.await?,
+                messages,
                 status: StatusCode::OK,
             })
         })
+    }
+}
+
+/// The flashed messages this request brought, each as `level` (the CSS class: `success`,
+/// `info`, `error`, ...) and `text`. A flash cookie that is not ours (a changed secret key, or
+/// tampering) shows no messages instead of the crate's 400 page; the flash framework deletes
+/// it with this response.
+fn incoming_messages(req: &HttpRequest) -> Vec<Value> {
+    match IncomingFlashMessages::from_request(req, &mut Payload::None).into_inner() {
+        Ok(incoming) => incoming
+            .iter()
+            .map(|m| context! { level => m.level().to_string(), text => m.content() })
+            .collect(),
+        Err(err) => {
+            tracing::debug!(error = %err, "unreadable flash cookie ignored");
+            Vec::new()
+        }
     }
 }
 

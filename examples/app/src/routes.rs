@@ -4,6 +4,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, web};
+use actix_web_flash_messages::FlashMessage;
 use login_runtime::{CurrentUser, LoginSession, fresh_login_required, login_required};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -146,10 +147,11 @@ async fn register(
     {
         Ok(user) => {
             tracing::info!(user = user.id, "registered");
-            page.flash().success(format!(
+            FlashMessage::success(format!(
                 "Welcome, {}! Your account is ready: log in below.",
                 user.username
-            ));
+            ))
+            .send();
             Ok(see_other("/login"))
         }
         Err(_taken) => Ok(page.status(StatusCode::CONFLICT).render(
@@ -209,7 +211,7 @@ async fn login(
         Err(CheckError::Internal(e)) => return Err(internal("could not check the password", e)),
     };
     session.login_user(&user).remember(remember).await?;
-    page.flash().success(format!("Logged in as {}.", user.username));
+    FlashMessage::success(format!("Logged in as {}.", user.username)).send();
     // `safe_next` accepts only paths on this site: `?next=https://evil.example/` is ignored.
     let target = session
         .safe_next(Some(next))
@@ -232,7 +234,7 @@ async fn logout(
 ) -> actix_web::Result<HttpResponse> {
     page.csrf().verify(&form.csrf_token)?;
     session.logout_user().await;
-    page.flash().info("You have been logged out.");
+    FlashMessage::info("You have been logged out.").send();
     Ok(see_other("/"))
 }
 
@@ -303,7 +305,7 @@ async fn revoke_token(
     db.set_api_token_hash(user.id, None)
         .await
         .map_err(|e| internal("could not delete the token", e))?;
-    page.flash().info("API token deleted.");
+    FlashMessage::info("API token deleted.").send();
     Ok(see_other("/profile"))
 }
 
@@ -377,7 +379,7 @@ async fn reauth(
         .confirm_login()
         .await
         .map_err(|e| internal("could not load the user", e))?;
-    page.flash().success("Password confirmed.");
+    FlashMessage::success("Password confirmed.").send();
     let target = session
         .safe_next(Some(next))
         .unwrap_or_else(|| "/settings".to_owned());
@@ -438,7 +440,6 @@ async fn change_password(
         .update_auth_hash(&updated)
         .await
         .map_err(|e| internal("could not update the login", e))?;
-    page.flash()
-        .success("Password changed. Your other sessions have been logged out.");
+    FlashMessage::success("Password changed. Your other sessions have been logged out.").send();
     Ok(see_other("/settings"))
 }

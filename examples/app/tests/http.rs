@@ -176,6 +176,8 @@ macro_rules! start {
 mod account;
 #[path = "http/admin.rs"]
 mod admin;
+#[path = "http/flash_cookie.rs"]
+mod flash_cookie;
 #[path = "http/forms.rs"]
 mod forms;
 #[path = "http/sessions.rs"]

@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, routes, web};
+use actix_web_flash_messages::FlashMessage;
 use login_runtime::{LoginSession, SessionHandle, login_required};
 use minijinja::context;
 use serde::Deserialize;
@@ -82,14 +83,15 @@ async fn revoke_session(
         return sessions_page(page.status(StatusCode::NOT_FOUND), &session, Some(GONE)).await;
     };
     if target.current {
-        page.flash().info("You have been logged out on this device.");
+        FlashMessage::info("You have been logged out on this device.").send();
         return Ok(see_other("/"));
     }
-    page.flash().success(format!(
+    FlashMessage::success(format!(
         "Logged out {} (logged in {}).",
         devices::describe(&target.user_agent),
         devices::utc(target.created_at)
-    ));
+    ))
+    .send();
     Ok(see_other("/account/sessions"))
 }
 
@@ -103,9 +105,9 @@ async fn revoke_other_sessions(
 ) -> actix_web::Result<HttpResponse> {
     page.csrf().verify(&form.csrf_token)?;
     match session.revoke_other_sessions().await? {
-        0 => page.flash().info("You were not logged in on any other device."),
-        1 => page.flash().success("Logged out 1 other device."),
-        n => page.flash().success(format!("Logged out {n} other devices.")),
+        0 => FlashMessage::info("You were not logged in on any other device.").send(),
+        1 => FlashMessage::success("Logged out 1 other device.").send(),
+        n => FlashMessage::success(format!("Logged out {n} other devices.")).send(),
     }
     Ok(see_other("/account/sessions"))
 }
