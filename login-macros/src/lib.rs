@@ -13,6 +13,7 @@ mod guard;
 mod guard_keys;
 mod loader;
 mod loader_fn;
+mod loader_return;
 mod loader_stand_in;
 mod paths;
 mod permission_loader;

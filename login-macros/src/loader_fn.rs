@@ -2,15 +2,16 @@
 //! checks on its shape (no macro arguments; an `async` free function, not generic, returning
 //! `Option<User>`; the user's id first for a user loader; extractor parameters taken by value
 //! and not reading the body), and the generated body that extracts those parameters from the
-//! request and calls the function. `loader.rs` and `request_loader.rs` only wrap it in their
-//! trait impl.
+//! request and calls the function. What the function returns is read in `loader_return.rs`.
+//! `loader.rs` and `request_loader.rs` only wrap it in their trait impl.
 
 use darling::error::Accumulator;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
+use syn::{FnArg, ItemFn, ReturnType, Type};
 
+use crate::loader_return::{generic_args, user_type};
 use crate::loader_stand_in::stand_in;
 use crate::paths::private;
 use crate::signature::{check_async_free_fn, expand_fn, tidy};
@@ -180,89 +181,6 @@ pub(crate) fn check_not_generic(acc: &mut Accumulator, macro_name: &str, f: &Ite
             ))
             .with_span(clause),
         );
-    }
-}
-
-/// The `U` of a `-> Option<U>` or `-> Result<Option<U>, E>` return type.
-fn user_type(acc: &mut Accumulator, macro_name: &str, output: &ReturnType) -> Option<Type> {
-    let found = match output {
-        ReturnType::Type(_, ty) => option_inner(ty).or_else(|| result_ok(ty).and_then(option_inner)),
-        ReturnType::Default => None,
-    };
-    if let Some(Type::Reference(r)) = found {
-        acc.push(
-            darling::Error::custom(format!(
-                "`#[{macro_name}]` functions return the user by value, not `{}`: the loaded user is kept for the whole request, so it cannot borrow from the loader. Return `Option<{}>` (`.cloned()` turns an `Option<&{elem}>` into one)",
-                tidy(r),
-                tidy(&r.elem),
-                elem = tidy(&r.elem),
-            ))
-            .with_span(r),
-        );
-        return None;
-    }
-    if let Some(ty) = found.filter(|ty| crate::foreign_types::never_a_user(ty)) {
-        acc.push(
-            darling::Error::custom(format!(
-                "`#[{macro_name}]` functions return the user struct, the one that derives `UserMixin` and that handlers take as `CurrentUser<User>`, not `{}`: return `Option<User>` (look the user up by the id and build it)",
-                tidy(ty),
-            ))
-            .with_span(ty),
-        );
-        return None;
-    }
-    if found.is_none() {
-        let (written, span) = match output {
-            ReturnType::Type(_, ty) => (format!("`{}`", tidy(ty)), ty.span()),
-            ReturnType::Default => ("nothing".to_owned(), output.span()),
-        };
-        let fix = match output {
-            ReturnType::Type(_, ty) if result_ok(ty).is_some() => "wrap the success type in `Option`",
-            ReturnType::Type(..) => "wrap the user type in `Option`",
-            ReturnType::Default => "add `-> Option<User>`",
-        };
-        acc.push(
-            darling::Error::custom(format!(
-                "`#[{macro_name}]` functions must return `Option<User>` or `Result<Option<User>, E>` (`None` means no such user), not {written}: {fix}"
-            ))
-            .with_span(&span),
-        );
-    }
-    found.cloned()
-}
-
-fn generic_args<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
-pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
-    match generic_args(ty, "Option")?.as_slice() {
-        [inner] => Some(inner),
-        _ => None,
-    }
-}
-
-/// The success type of `Result<T, E>`, or of a one-argument alias such as `io::Result<T>`.
-pub(crate) fn result_ok(ty: &Type) -> Option<&Type> {
-    match generic_args(ty, "Result")?.as_slice() {
-        [ok, _] | [ok] => Some(ok),
-        _ => None,
     }
 }
 

@@ -5,7 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
-use crate::loader_fn::{Kind, option_inner, result_ok};
+use crate::loader_fn::Kind;
+use crate::loader_return::{option_inner, result_ok};
 use crate::paths::{private, runtime};
 
 /// What a rejected loader leaves in place of its impl, beside the error: an impl whose loader

@@ -10,8 +10,8 @@ use syn::{FnArg, ItemFn, ReturnType, Type};
 
 use crate::loader_fn::{
     Kind, check_extractors_by_value, check_no_body_extractors, check_not_generic, no_args, param_types,
-    result_ok,
 };
+use crate::loader_return::result_ok;
 use crate::paths::{private, runtime};
 use crate::signature::{check_async_free_fn, expand_fn, tidy};
 
