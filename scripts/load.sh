@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Load benchmark: /bare against /guarded on the same server, over loopback only.
+# Load benchmark over loopback only: bare actix-web, an untouched route behind LoginManager, and
+# the guarded route.
 #
-# Builds benches/examples/load_server.rs in release mode, starts it on 127.0.0.1 with 2 workers,
-# logs in once to get a session cookie, then drives each route with wrk (bounded: DURATION
-# seconds per route per round, THREADS threads, CONNECTIONS connections), alternating the order
-# of the routes each round. Prints requests per second and p50/p99 latency per round and the
-# medians side by side, then stops the server.
+# Builds benches/examples/load_server.rs in release mode and starts it twice on 127.0.0.1 with 2
+# workers: MODE=bare (the same routes, no middleware at all: actix-web alone) and MODE=cookie
+# (LoginManager wrapped around them). Logs in once to get a session cookie, then drives three
+# routes with wrk (bounded: DURATION seconds per route per round, THREADS threads, CONNECTIONS
+# connections), rotating their order each round:
+#   actix     /bare on the MODE=bare server (no login code at all)
+#   untouched /bare on the MODE=cookie server (the middleware runs, nothing reads the state)
+#   guarded   /guarded on the MODE=cookie server (#[login_required] + CurrentUser)
+# Prints requests per second and p50/p99 latency per round and the medians side by side, with
+# each route's ratio to `actix`, then stops both servers.
 #
 #   scripts/load.sh                      # 3 rounds of 10 s per route
 #   ROUNDS=5 DURATION=5 scripts/load.sh  # other bounds
@@ -43,34 +49,45 @@ target_dir=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_dire
 server_bin="$target_dir/release/examples/load_server"
 
 work=$(mktemp -d)
-server_pid=""
+server_pids=()
 cleanup() {
-    if [[ -n "$server_pid" ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    for pid in "${server_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-HOST=127.0.0.1 PORT=0 WORKERS="$WORKERS" "${server_pin[@]}" "$server_bin" >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.out" 2>/dev/null | head -1 || true)
-    [[ -n "$url" ]] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "error: the load server exited:" >&2
-        cat "$work/server.err" >&2
-        exit 1
+# start MODE -> prints the server's URL once it accepts connections
+start() {
+    HOST=127.0.0.1 PORT=0 WORKERS="$WORKERS" MODE="$1" "${server_pin[@]}" "$server_bin" \
+        >"$work/$1.out" 2>"$work/$1.err" &
+    local pid=$!
+    server_pids+=("$pid")
+    local found=""
+    for _ in $(seq 1 100); do
+        found=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$1.out" 2>/dev/null | head -1 || true)
+        [[ -n "$found" ]] && break
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "error: the load server (MODE=$1) exited:" >&2
+            cat "$work/$1.err" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    if [[ -z "$found" ]]; then
+        echo "error: the load server (MODE=$1) did not start within 10 s" >&2
+        return 1
     fi
-    sleep 0.1
-done
-if [[ -z "$url" ]]; then
-    echo "error: the load server did not start within 10 s" >&2
-    exit 1
-fi
-echo "== server at $url ($WORKERS workers)"
+    echo "$found"
+}
+# Not in $(..): the PIDs must be recorded in this shell, so the trap stops both servers.
+start bare >"$work/bare.url"
+start cookie >"$work/cookie.url"
+bare_url=$(cat "$work/bare.url")
+url=$(cat "$work/cookie.url")
+echo "== servers: actix-web alone at $bare_url, LoginManager at $url ($WORKERS workers each)"
 
 # One login; the session cookie is bound to this client (127.0.0.1 and the User-Agent), so the
 # guarded requests below verify it and change nothing.
@@ -101,13 +118,22 @@ to_ms() {
     }'
 }
 
-# run ROUTE SECONDS -> "rps p50_ms p99_ms"
+# address of a case: actix, untouched or guarded
+address() {
+    case "$1" in
+    actix) echo "$bare_url/bare" ;;
+    untouched) echo "$url/bare" ;;
+    guarded) echo "$url/guarded" ;;
+    esac
+}
+
+# run CASE SECONDS -> "rps p50_ms p99_ms"
 run() {
     local out
     out=$("${client_pin[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency \
-        -H "User-Agent: $UA" -H "Cookie: $cookie" "$url/$1")
+        -H "User-Agent: $UA" -H "Cookie: $cookie" "$(address "$1")")
     if grep -q 'Non-2xx' <<<"$out"; then
-        echo "error: /$1 answered non-2xx responses under load:" >&2
+        echo "error: $1 answered non-2xx responses under load:" >&2
         echo "$out" >&2
         exit 1
     fi
@@ -118,20 +144,27 @@ run() {
     echo "$rps $p50 $p99"
 }
 
-echo "== warm-up (2 s per route)"
-run bare 2 >/dev/null
-run guarded 2 >/dev/null
+if ! cmp -s "$work/body" <(curl -sS "$bare_url/bare"); then
+    echo "error: actix-web alone must answer the same body" >&2
+    exit 1
+fi
 
-echo "== $ROUNDS rounds, ${DURATION} s per route, wrk -t$THREADS -c$CONNECTIONS"
-printf '%-6s %-8s %12s %10s %10s\n' round route "req/s" "p50 ms" "p99 ms"
-: >"$work/bare" && : >"$work/guarded"
+cases=(actix untouched guarded)
+echo "== warm-up (2 s per case)"
+for case in "${cases[@]}"; do run "$case" 2 >/dev/null; done
+
+echo "== $ROUNDS rounds, ${DURATION} s per case, wrk -t$THREADS -c$CONNECTIONS"
+printf '%-6s %-10s %12s %10s %10s\n' round case "req/s" "p50 ms" "p99 ms"
+for case in "${cases[@]}"; do : >"$work/$case.runs"; done
 for round in $(seq 1 "$ROUNDS"); do
-    if ((round % 2)); then order="bare guarded"; else order="guarded bare"; fi
-    for route in $order; do
-        result=$(run "$route" "$DURATION")
-        echo "$result" >>"$work/$route"
+    # Rotate the order, so no case always runs first or last.
+    shift_by=$(((round - 1) % 3))
+    order=("${cases[@]:shift_by}" "${cases[@]:0:shift_by}")
+    for case in "${order[@]}"; do
+        result=$(run "$case" "$DURATION")
+        echo "$result" >>"$work/$case.runs"
         read -r rps p50 p99 <<<"$result"
-        printf '%-6s %-8s %12s %10s %10s\n' "$round" "/$route" "$rps" "$p50" "$p99"
+        printf '%-6s %-10s %12s %10s %10s\n' "$round" "$case" "$rps" "$p50" "$p99"
     done
 done
 
@@ -141,13 +174,16 @@ median() {
         if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.3f", b / a; else print "nan" }'; }
+
 echo
-echo "== medians over $ROUNDS rounds"
-printf '%-10s %12s %12s %10s\n' "" "/bare" "/guarded" "ratio"
+echo "== medians over $ROUNDS rounds (ratios: to actix, and guarded to untouched)"
+printf '%-8s %11s %11s %11s %10s %10s %10s\n' "" actix untouched guarded "untouched" "guarded" "g/untouch"
 for col in 1 2 3; do
     name=$(sed -n "${col}p" <<<$'req/s\np50 ms\np99 ms')
-    b=$(median "$work/bare" "$col")
-    g=$(median "$work/guarded" "$col")
-    ratio=$(awk -v b="$b" -v g="$g" 'BEGIN { if (b > 0) printf "%.3f", g / b; else print "nan" }')
-    printf '%-10s %12s %12s %10s\n' "$name" "$b" "$g" "$ratio"
+    a=$(median "$work/actix.runs" "$col")
+    u=$(median "$work/untouched.runs" "$col")
+    g=$(median "$work/guarded.runs" "$col")
+    printf '%-8s %11s %11s %11s %10s %10s %10s\n' "$name" "$a" "$u" "$g" \
+        "$(ratio "$a" "$u")" "$(ratio "$a" "$g")" "$(ratio "$u" "$g")"
 done

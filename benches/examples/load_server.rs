@@ -6,6 +6,8 @@
 //! Environment: `HOST` (default `127.0.0.1`), `PORT` (default `8088`; `0` picks a free port),
 //! `WORKERS` (default `2`), and `MODE`, where the logins live:
 //!
+//! - `bare`: the same routes with no middleware at all, actix-web alone (its `/bare` is the
+//!   baseline of `scripts/load.sh`);
 //! - `cookie` (the default): login-runtime with its signed-cookie session;
 //! - `memory`: login-runtime with `MemoryStore` (the cookie holds a signed id);
 //! - `redis`: login-runtime with `RedisStore` at `REDIS_URL`;
@@ -72,6 +74,7 @@ async fn main() -> std::io::Result<()> {
         }};
     }
     match mode.as_str() {
+        "bare" => serve!(|| App::new().configure(routes)),
         "cookie" => {
             let manager = manager();
             serve!(move || App::new().wrap(manager.clone()).configure(routes))
@@ -102,7 +105,7 @@ async fn main() -> std::io::Result<()> {
             serve!(move || peer::app_with(store.clone()))
         }
         other => Err(invalid(format!(
-            "MODE=`{other}`: give cookie, memory, redis, identity-cookie or identity-redis"
+            "MODE=`{other}`: give bare, cookie, memory, redis, identity-cookie or identity-redis"
         ))),
     }
 }

@@ -51,7 +51,7 @@ fn implement(f: &ItemFn, loader: &LoaderFn<'_>) -> TokenStream {
             fn load_user(
                 __id: <#user as #rt::UserMixin>::Id,
                 __req: &#pv::HttpRequest,
-            ) -> #rt::LocalBoxFuture<'_, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
+            ) -> #rt::LocalBoxFuture<'static, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
                 #body
             }
         }

@@ -112,7 +112,8 @@ fn check<'a>(kind: Kind, args: &TokenStream, f: &'a ItemFn) -> darling::Result<L
 }
 
 /// The body of the generated `load_user` or `load_from_request`: extracts each extractor
-/// parameter from `__req` (the `&HttpRequest` parameter of the generated method; an extraction
+/// parameter from a clone of `__req` (the `&HttpRequest` parameter of the generated method,
+/// cloned into the future so that it borrows nothing; an extraction
 /// error ends the load with it), calls the function `name` with `id` (a user loader's id
 /// argument) and them, and turns what it returns into the loader's result. Each extraction is
 /// spanned at its parameter's type, where a type that is not an extractor is reported.
@@ -128,7 +129,7 @@ pub(crate) fn load_body(
         .collect();
     let extract = extractors.iter().zip(&vars).map(|(ty, var)| {
         quote_spanned! {ty.span()=>
-            let #var = <#ty as #pv::LoaderArg>::extract(__req).await?;
+            let #var = <#ty as #pv::LoaderArg>::extract(&__req).await?;
         }
     });
     let args = id.into_iter().chain(vars.iter().map(|var| quote!(#var)));
@@ -142,7 +143,10 @@ pub(crate) fn load_body(
         ReturnType::Default => output.span(),
     };
     let into_result = quote_spanned!(span=> #pv::IntoLoadResult::into_load_result(__login_result));
+    // The future owns a clone of the request (a reference count), so it borrows nothing: the
+    // login context can hold it while it is pending.
     quote! {
+        let __req = #pv::Clone::clone(__req);
         #pv::Box::pin(async move {
             #(#extract)*
             let __login_result = #name(#(#args),*).await;

@@ -54,7 +54,7 @@ pub(crate) fn stand_in(kind: Kind, f: &ItemFn) -> TokenStream {
                 fn load_user(
                     _: <#user as #rt::UserMixin>::Id,
                     _: &#pv::HttpRequest,
-                ) -> #rt::LocalBoxFuture<'_, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
+                ) -> #rt::LocalBoxFuture<'static, #pv::Result<#pv::Option<#user>, #rt::LoaderError>> {
                     #nobody
                 }
             }

@@ -199,13 +199,19 @@ impl actix_web::ResponseError for LoaderError {
 )]
 pub trait UserLoader: UserMixin + Sized {
     /// Loads the user with `id`; `Ok(None)` when there is no such user.
-    fn load_user(id: Self::Id, req: &HttpRequest) -> LocalBoxFuture<'_, Result<Option<Self>, LoaderError>>;
+    ///
+    /// The future owns what it needs (clone the request into it if it reads the request): the
+    /// login context keeps it while it is pending, so it cannot borrow `req`.
+    fn load_user(
+        id: Self::Id,
+        req: &HttpRequest,
+    ) -> LocalBoxFuture<'static, Result<Option<Self>, LoaderError>>;
 }
 
 /// A user loader as the manager keeps it: `<U as UserLoader>::load_user`, taken by
 /// `LoginManager::builder`, so only the builder needs `U: UserLoader`.
 pub(crate) type LoadUser<U> =
-    for<'a> fn(<U as UserMixin>::Id, &'a HttpRequest) -> LocalBoxFuture<'a, Result<Option<U>, LoaderError>>;
+    fn(<U as UserMixin>::Id, &HttpRequest) -> LocalBoxFuture<'static, Result<Option<U>, LoaderError>>;
 
 /// Loads a user from the request itself (an API key, HTTP Basic, a bearer token): Flask-Login's
 /// `request_loader`. Implemented by `#[request_loader]` and registered with

@@ -9,6 +9,7 @@ pub use crate::loader::{IntoLoadResult, LoaderErrorMessage, RequestLoaderOf};
 pub use crate::permission::{IntoPermissions, PermissionSet, UserCheck, permissions_of};
 pub use actix_web::dev::Payload;
 pub use actix_web::{FromRequest, HttpRequest};
+pub use core::clone::Clone;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::boxed::Box;

@@ -11,11 +11,24 @@ use crate::clock::now_secs;
 use crate::config::SessionProtection;
 use crate::context::incoming::Incoming;
 use crate::context::{LoginContext, RememberOp, Source};
+use crate::crypto::keys::TAG_LEN;
 use crate::events::LoginEvent;
 use crate::loader::LoaderError;
 use crate::policy::{self, Protection, Timeout, Timeouts};
 use crate::remember::RememberToken;
 use crate::user::UserMixin;
+
+/// The login a session names: its user id, if it parses, and the auth digest stored with it.
+pub(super) type SessionLogin<Id> = (Option<Id>, Option<[u8; TAG_LEN]>);
+
+/// What the session step made of the user its loader returned.
+pub(super) enum SessionUser<U> {
+    /// Still the user the login was made for; `rekeyed` when its auth digest was re-sealed
+    /// with the primary key (a server-side store must then record it).
+    Accepted { user: U, rekeyed: bool },
+    /// Gone, or their credentials changed since the login.
+    Rejected,
+}
 
 impl<U: UserMixin> LoginContext<U> {
     /// Whether `login_user` or `logout_user` already decided who this request is (it may run
@@ -29,39 +42,26 @@ impl<U: UserMixin> LoginContext<U> {
         if self.decided() {
             return Ok(());
         }
-        self.config.emit(req, LoginEvent::Accessed);
         let server = self.config.server.is_some();
         if server {
+            self.config.emit(req, LoginEvent::Accessed);
             // Boxed, so the cookie path's future does not carry the store steps' state.
             Box::pin(self.open_server_session(incoming)).await?;
             if self.decided() {
                 return Ok(());
             }
-        }
-        self.apply_session_protection(req, incoming);
-        self.apply_timeouts();
-        self.rekey_session(req, incoming);
-        if server {
+            self.apply_policies(req, incoming);
             Box::pin(self.record_policy_changes(incoming)).await?;
             if self.decided() {
                 return Ok(());
             }
+        } else {
+            self.open_cookie_session(req, incoming);
         }
 
+        // 1. The session.
         let mut user = None;
-        let mut source = Source::Nobody;
-
-        // 1. The session. Parse the id and copy the digest under a short borrow, without
-        // cloning the whole session state.
-        let from_session = {
-            let state = self.state.borrow();
-            state.session.as_ref().and_then(|s| {
-                s.user_id
-                    .as_deref()
-                    .map(|id| (id.parse::<U::Id>().ok(), s.auth_digest))
-            })
-        };
-        if let Some((id, stored_digest)) = from_session {
+        if let Some((id, stored_digest)) = self.session_login() {
             let loaded = match id {
                 Some(id) => (self.config.load_user)(id, req).await?,
                 None => None,
@@ -69,20 +69,17 @@ impl<U: UserMixin> LoginContext<U> {
             if self.decided() {
                 return Ok(());
             }
-            match loaded.and_then(|u| Some((self.auth_matches(&u, stored_digest.as_ref())?, u))) {
-                Some((matched, u)) => {
-                    if self.rekey_auth_digest(&u, matched) && server {
+            match self.accept_session_user(loaded, stored_digest.as_ref()) {
+                SessionUser::Accepted { user: u, rekeyed } => {
+                    if rekeyed && server {
                         Box::pin(self.record_policy_changes(incoming)).await?;
                         if self.decided() {
                             return Ok(());
                         }
                     }
                     user = Some(u);
-                    source = Source::Session;
                 }
-                // The user is gone or their credentials changed: end this login for good
-                // (Flask-Login keeps the stale id and re-queries it forever, #363).
-                None => {
+                SessionUser::Rejected => {
                     self.clear_login(incoming);
                     if server {
                         Box::pin(self.end_server_login()).await?;
@@ -90,10 +87,77 @@ impl<U: UserMixin> LoginContext<U> {
                 }
             }
         }
+        match user {
+            Some(u) => {
+                self.settle_chain(incoming, Some(u), Source::Session);
+                Ok(())
+            }
+            None => self.fall_through(req, incoming).await,
+        }
+    }
+
+    /// The cookie store's first steps, all synchronous: the `Accessed` event, then session
+    /// protection, the timeouts and re-keying applied to the session the cookie carried.
+    pub(super) fn open_cookie_session(&self, req: &HttpRequest, incoming: &Incoming) {
+        self.config.emit(req, LoginEvent::Accessed);
+        self.apply_policies(req, incoming);
+    }
+
+    fn apply_policies(&self, req: &HttpRequest, incoming: &Incoming) {
+        self.apply_session_protection(req, incoming);
+        self.apply_timeouts();
+        self.rekey_session(req, incoming);
+    }
+
+    /// The login the session names after the policies: its id (`None` when it does not parse
+    /// as the user's id type) and the auth digest stored with it. Read under a short borrow,
+    /// without cloning the session state.
+    pub(super) fn session_login(&self) -> Option<SessionLogin<U::Id>> {
+        let state = self.state.borrow();
+        state.session.as_ref().and_then(|s| {
+            s.user_id
+                .as_deref()
+                .map(|id| (id.parse::<U::Id>().ok(), s.auth_digest))
+        })
+    }
+
+    /// What the session step makes of the user its loader returned: kept when it still
+    /// matches the digest stored with the login (re-keyed if a fallback key matched).
+    pub(super) fn accept_session_user(
+        &self,
+        loaded: Option<U>,
+        stored_digest: Option<&[u8; TAG_LEN]>,
+    ) -> SessionUser<U> {
+        match loaded.and_then(|u| Some((self.auth_matches(&u, stored_digest)?, u))) {
+            Some((matched, user)) => SessionUser::Accepted {
+                rekeyed: self.rekey_auth_digest(&user, matched),
+                user,
+            },
+            // The user is gone or their credentials changed: the caller ends this login for
+            // good (Flask-Login keeps the stale id and re-queries it forever, #363).
+            None => SessionUser::Rejected,
+        }
+    }
+
+    /// Whether a request the session did not log in has nothing else to try: no remember
+    /// cookie that may be valid, and no request loader. The chain can then settle at once.
+    pub(super) fn nothing_to_fall_through_to(&self, incoming: &Incoming) -> bool {
+        !incoming.has_remember() && self.config.request_loader.is_none()
+    }
+
+    /// Steps 2 and 3, for a request the session did not log in: the remember cookie, then the
+    /// request loader; then the chain settles.
+    pub(super) async fn fall_through(
+        &self,
+        req: &HttpRequest,
+        incoming: &Incoming,
+    ) -> Result<(), LoaderError> {
+        let mut user = None;
+        let mut source = Source::Nobody;
 
         // 2. The remember cookie.
         let remember_allowed = !matches!(self.state.borrow().remember, RememberOp::Delete);
-        if user.is_none() && remember_allowed {
+        if remember_allowed {
             let restored = match (&incoming.remember, incoming.remember_ref) {
                 (Some(token), _) => self.restore_stateless(req, token).await?,
                 (None, Some(login)) => Box::pin(self.restore_server(req, login)).await?,
@@ -106,14 +170,6 @@ impl<U: UserMixin> LoginContext<U> {
                 self.config.emit(req, LoginEvent::LoadedFromCookie(&u));
                 user = Some(u);
                 source = Source::Remember;
-            }
-        }
-        if incoming.had_remember_cookie && !incoming.has_remember() {
-            // Tampered, expired or signed with an unknown key: remove it, whoever is logged in
-            // (unless a login made during the chain already decided the remember cookie).
-            let mut state = self.state.borrow_mut();
-            if matches!(state.remember, RememberOp::Keep) {
-                state.remember = RememberOp::Delete;
             }
         }
 
@@ -133,7 +189,22 @@ impl<U: UserMixin> LoginContext<U> {
             user = Some(u);
             source = Source::Request;
         }
+        self.settle_chain(incoming, user, source);
+        Ok(())
+    }
 
+    /// The chain's last, synchronous step: a remember cookie that was there but is not valid is
+    /// deleted, what a fallback key accepted is re-sealed, and the user is recorded (unless a
+    /// login or logout during the chain already decided who the request is).
+    pub(super) fn settle_chain(&self, incoming: &Incoming, user: Option<U>, source: Source) {
+        if incoming.had_remember_cookie && !incoming.has_remember() {
+            // Tampered, expired or signed with an unknown key: remove it, whoever is logged in
+            // (unless a login made during the chain already decided the remember cookie).
+            let mut state = self.state.borrow_mut();
+            if matches!(state.remember, RememberOp::Keep) {
+                state.remember = RememberOp::Delete;
+            }
+        }
         if let Some(u) = &user {
             self.rekey_remember(u, source, incoming);
         }
@@ -142,7 +213,6 @@ impl<U: UserMixin> LoginContext<U> {
             state.user = Some(user.map(Rc::new));
             state.source = source;
         }
-        Ok(())
     }
 
     /// A user restored from a valid stateless remember token, with a new non-fresh session;

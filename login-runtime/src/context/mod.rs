@@ -20,6 +20,7 @@ mod chain;
 mod incoming;
 mod once;
 mod outgoing;
+mod quick;
 mod rekey;
 mod server;
 
@@ -29,7 +30,7 @@ pub(crate) use outgoing::make_cookie as session_cookie;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::Waker;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use actix_web::HttpRequest;
@@ -39,7 +40,7 @@ use crate::clock::now_secs;
 use crate::config::Config;
 use crate::crypto::fingerprint::{Client, FINGERPRINT_LEN};
 use crate::crypto::keys::{KeyMatch, TAG_LEN, tags_equal};
-use crate::guard::{ErasedContext, RouteOptions};
+use crate::guard::{ErasedContext, GuardStep, RouteOptions};
 use crate::loader::LocalBoxFuture;
 use crate::refusal::{LoadFailure, Refusal, SwallowedAnswer, refuse, store_unavailable};
 use crate::remember::RememberToken;
@@ -49,6 +50,7 @@ use crate::user::UserMixin;
 
 use incoming::Incoming;
 use once::LoadState;
+pub(crate) use quick::Begun;
 
 /// What happens to the remember cookie on the response.
 #[derive(Default)]
@@ -131,6 +133,8 @@ pub(crate) struct LoginContext<U: UserMixin> {
     /// Set while the load chain is being polled: a loader that asks for the current user would
     /// otherwise wait on its own chain forever.
     in_chain: Cell<bool>,
+    /// The future a quick load waits for (`quick.rs`), while it waits.
+    quick: RefCell<Option<quick::Quick<U>>>,
     state: RefCell<State<U>>,
     /// The `next` the session held before `login_user` replaced it, still readable through
     /// `safe_next` in the same request but never carried into the new session.
@@ -149,6 +153,7 @@ impl<U: UserMixin> LoginContext<U> {
             load_state: Cell::new(LoadState::Idle),
             load_waiters: RefCell::new(Vec::new()),
             in_chain: Cell::new(false),
+            quick: RefCell::new(None),
             replaced_next: RefCell::new(None),
             swallowed: OnceCell::new(),
             state: RefCell::new(State {
@@ -261,24 +266,53 @@ impl<U: UserMixin> LoginContext<U> {
 
     /// Runs a route guard: Ok when the request may reach the handler.
     pub(crate) async fn check(&self, req: &HttpRequest, opts: &RouteOptions) -> Result<(), actix_web::Error> {
-        if self.config.answers.exempt_methods.contains(req.method()) {
-            // Answered here, without loading the user and without running the handler:
-            // `web::resource(..).to(handler)` matches every method, so letting an exempt
-            // `OPTIONS` through would run a guarded handler's body for anyone.
-            let answer = actix_web::HttpResponse::Ok().finish();
-            return Err(actix_web::error::InternalError::from_response("exempt method", answer).into());
+        if let Some(answer) = self.exempt_method(req) {
+            return Err(answer);
         }
+        let loaded = self.load(req).await;
+        self.decide(req, opts, loaded)
+    }
+
+    /// An exempt method (`OPTIONS` by default) is answered by the guard itself, without loading
+    /// the user and without running the handler: `web::resource(..).to(handler)` matches every
+    /// method, so letting an exempt `OPTIONS` through would run a guarded handler's body for
+    /// anyone.
+    fn exempt_method(&self, req: &HttpRequest) -> Option<actix_web::Error> {
+        self.config
+            .answers
+            .exempt_methods
+            .contains(req.method())
+            .then(|| {
+                let answer = actix_web::HttpResponse::Ok().finish();
+                actix_web::error::InternalError::from_response("exempt method", answer).into()
+            })
+    }
+
+    /// A guard's answer once the load chain ran (`loaded` is how it ended).
+    fn decide(
+        &self,
+        req: &HttpRequest,
+        opts: &RouteOptions,
+        loaded: Result<(), crate::LoaderError>,
+    ) -> Result<(), actix_web::Error> {
+        if let Err(err) = loaded {
+            return Err(self.load_failure(req, opts, err));
+        }
+        let logged_in = self
+            .state
+            .borrow()
+            .user
+            .as_ref()
+            .is_some_and(|u| u.as_ref().is_some_and(|u| u.is_authenticated()));
         if opts.anonymous_only {
-            return match self.authenticated_user(req).await {
-                Ok(None) => Ok(()),
-                Ok(Some(_)) => Err(self.logged_in_redirect(opts)),
-                Err(err) => Err(self.load_failure(req, opts, err)),
+            return if logged_in {
+                Err(self.logged_in_redirect(opts))
+            } else {
+                Ok(())
             };
         }
-        match self.authenticated_user(req).await {
-            Ok(Some(_)) => {}
-            Ok(None) => return Err(self.refusal(req, Refusal::Unauthorized, opts)),
-            Err(err) => return Err(self.load_failure(req, opts, err)),
+        if !logged_in {
+            return Err(self.refusal(req, Refusal::Unauthorized, opts));
         }
         if opts.fresh && !self.is_fresh(opts.max_age_secs) {
             return Err(self.refusal(req, Refusal::NeedsRefresh, opts));
@@ -357,5 +391,35 @@ impl<U: UserMixin> ErasedContext for LoginContext<U> {
         opts: RouteOptions,
     ) -> LocalBoxFuture<'static, Result<(), actix_web::Error>> {
         Box::pin(async move { self.check(&req, &opts).await })
+    }
+
+    fn begin_guard(
+        self: Rc<Self>,
+        req: &HttpRequest,
+        opts: &RouteOptions,
+        cx: &mut Context<'_>,
+    ) -> GuardStep {
+        if let Some(answer) = self.exempt_method(req) {
+            return GuardStep::Ready(Err(answer));
+        }
+        match self.begin_quick(req, cx) {
+            Begun::Ready(loaded) => GuardStep::Ready(self.decide(req, opts, loaded)),
+            Begun::Driving => GuardStep::Driving,
+            Begun::Unavailable => GuardStep::Boxed(self.check_owned(req.clone(), *opts)),
+        }
+    }
+
+    fn poll_guard(
+        self: Rc<Self>,
+        req: &HttpRequest,
+        opts: &RouteOptions,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), actix_web::Error>> {
+        self.poll_quick(req, cx)
+            .map(|loaded| self.decide(req, opts, loaded))
+    }
+
+    fn abandon_guard(&self) {
+        self.abandon_quick();
     }
 }

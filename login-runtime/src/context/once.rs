@@ -112,7 +112,14 @@ impl<U: UserMixin> Drop for SettleOnDrop<'_, U> {
         if ctx.load_state.get() == LoadState::Running {
             ctx.load_state.set(LoadState::Idle);
         }
-        let waiters = std::mem::take(&mut *ctx.load_waiters.borrow_mut());
+        ctx.wake_load_waiters();
+    }
+}
+
+impl<U: UserMixin> LoginContext<U> {
+    /// Wakes every future waiting for the chain to settle.
+    pub(super) fn wake_load_waiters(&self) {
+        let waiters = std::mem::take(&mut *self.load_waiters.borrow_mut());
         for waker in waiters {
             waker.wake();
         }
@@ -120,7 +127,7 @@ impl<U: UserMixin> Drop for SettleOnDrop<'_, U> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::sync::Arc;
 
     use super::*;
@@ -131,8 +138,8 @@ mod tests {
     use actix_web::test::TestRequest;
 
     #[derive(Clone, Debug)]
-    struct Member {
-        id: String,
+    pub(in crate::context) struct Member {
+        pub(in crate::context) id: String,
     }
 
     impl UserMixin for Member {
@@ -143,7 +150,7 @@ mod tests {
     }
 
     /// Yields once, like a loader waiting for its database.
-    struct YieldOnce(bool);
+    pub(in crate::context) struct YieldOnce(pub(in crate::context) bool);
 
     impl Future for YieldOnce {
         type Output = ();
@@ -163,7 +170,7 @@ mod tests {
         fn load_user(
             id: String,
             _req: &HttpRequest,
-        ) -> LocalBoxFuture<'_, Result<Option<Self>, LoaderError>> {
+        ) -> LocalBoxFuture<'static, Result<Option<Self>, LoaderError>> {
             Box::pin(async move {
                 YieldOnce(false).await;
                 Ok((id != "gone").then_some(Member { id }))
@@ -171,7 +178,7 @@ mod tests {
         }
     }
 
-    const OPTIONS: LoginOptions = LoginOptions {
+    pub(in crate::context) const OPTIONS: LoginOptions = LoginOptions {
         remember: true,
         duration: None,
         fresh: true,
@@ -213,7 +220,7 @@ mod tests {
     }
 
     /// Records whether it was woken.
-    struct Flag(std::sync::atomic::AtomicBool);
+    pub(in crate::context) struct Flag(pub(in crate::context) std::sync::atomic::AtomicBool);
 
     impl std::task::Wake for Flag {
         fn wake(self: Arc<Self>) {
@@ -222,7 +229,7 @@ mod tests {
     }
 
     /// A request carrying ada's session cookie, and a fresh context for it.
-    fn ada_logged_in() -> (HttpRequest, LoginContext<Member>) {
+    pub(in crate::context) fn ada_logged_in() -> (HttpRequest, LoginContext<Member>) {
         let manager = LoginManager::<Member>::builder([7u8; 32])
             .build()
             .expect("valid configuration");

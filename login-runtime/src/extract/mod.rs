@@ -16,7 +16,7 @@ use std::task::{Context, Poll};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
-use crate::context::LoginContext;
+use crate::context::{Begun, LoginContext};
 use crate::error::missing_middleware;
 use crate::guard::{GuardHandle, RouteOptions};
 use crate::loader::LocalBoxFuture;
@@ -124,6 +124,12 @@ impl<U: UserMixin> FromRequest for CurrentUser<U> {
 
 /// The future of [`CurrentUser`]'s extraction.
 pub struct CurrentUserFuture<U: UserMixin>(Lookup<U>);
+
+impl<U: UserMixin> Drop for CurrentUserFuture<U> {
+    fn drop(&mut self) {
+        self.0.abandon();
+    }
+}
 
 impl<U: UserMixin> std::fmt::Debug for CurrentUserFuture<U> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -282,6 +288,12 @@ impl<U: UserMixin> FromRequest for MaybeUser<U> {
 /// The future of [`MaybeUser`]'s extraction.
 pub struct MaybeUserFuture<U: UserMixin>(Lookup<U>);
 
+impl<U: UserMixin> Drop for MaybeUserFuture<U> {
+    fn drop(&mut self) {
+        self.0.abandon();
+    }
+}
+
 impl<U: UserMixin> std::fmt::Debug for MaybeUserFuture<U> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MaybeUserFuture")
@@ -311,14 +323,20 @@ struct Found<U: UserMixin> {
 /// Finds the authenticated user of a request for [`CurrentUser`] and [`MaybeUser`].
 ///
 /// Behind a guard (the common case) the guard has already run the load chain when the
-/// extractor is first polled, so the user is read straight from the context with no boxed
-/// future. Otherwise the chain is run in a boxed future, as before.
+/// extractor is first polled, so the user is read straight from the context. Otherwise the
+/// extractor drives the load in place (`context/quick.rs`) and boxes nothing on the cookie
+/// store; where that does not apply, the chain runs in a boxed future, as before.
 enum Lookup<U: UserMixin> {
     /// Not polled yet.
     Start {
         req: HttpRequest,
         /// The extractor's name, for the "middleware missing" error.
         what: &'static str,
+    },
+    /// Driving the request's load in place, which is pending.
+    Driving {
+        ctx: Rc<LoginContext<U>>,
+        req: HttpRequest,
     },
     /// Waiting for the load chain.
     Loading(LocalBoxFuture<'static, Result<Found<U>, actix_web::Error>>),
@@ -334,12 +352,42 @@ impl<U: UserMixin> Lookup<U> {
         }
     }
 
+    /// Called when the extractor's future is dropped: a load it drives is abandoned.
+    fn abandon(&mut self) {
+        if let Lookup::Driving { ctx, .. } = self {
+            ctx.abandon_quick();
+        }
+    }
+
+    /// What a settled load found: the user, or the failure's answer.
+    fn found(
+        ctx: Rc<LoginContext<U>>,
+        req: HttpRequest,
+        loaded: Result<(), crate::LoaderError>,
+    ) -> Result<Found<U>, actix_web::Error> {
+        match loaded {
+            Ok(()) => {
+                let user = ctx.loaded_user().flatten();
+                Ok(Found { ctx, req, user })
+            }
+            Err(err) => Err(ctx.load_failure(&req, &RouteOptions::LOGIN_REQUIRED, err)),
+        }
+    }
+
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Found<U>, actix_web::Error>> {
         let mut loading = match std::mem::replace(self, Lookup::Finished) {
             Lookup::Start { req, what } => {
                 let ctx = context::<U>(&req, what)?;
                 if let Some(user) = ctx.loaded_user() {
                     return Poll::Ready(Ok(Found { ctx, req, user }));
+                }
+                match ctx.begin_quick(&req, cx) {
+                    Begun::Ready(loaded) => return Poll::Ready(Self::found(ctx, req, loaded)),
+                    Begun::Driving => {
+                        *self = Lookup::Driving { ctx, req };
+                        return Poll::Pending;
+                    }
+                    Begun::Unavailable => {}
                 }
                 let loading: LocalBoxFuture<'static, _> = Box::pin(async move {
                     let user = match ctx.authenticated_user(&req).await {
@@ -349,6 +397,15 @@ impl<U: UserMixin> Lookup<U> {
                     Ok(Found { ctx, req, user })
                 });
                 loading
+            }
+            Lookup::Driving { ctx, req } => {
+                return match ctx.poll_quick(&req, cx) {
+                    Poll::Ready(loaded) => Poll::Ready(Self::found(ctx, req, loaded)),
+                    Poll::Pending => {
+                        *self = Lookup::Driving { ctx, req };
+                        Poll::Pending
+                    }
+                };
             }
             Lookup::Loading(loading) => loading,
             Lookup::Finished => {

@@ -30,12 +30,37 @@ pub(crate) trait ErasedContext {
     /// The context as `Any`, for extractors that know the user type.
     fn into_any(self: Rc<Self>) -> Rc<dyn std::any::Any>;
 
-    /// Runs a guard; the future owns what it needs, so the guard returns it as is.
+    /// Runs a guard's check as one boxed future that owns what it needs (a scope's
+    /// login-by-default check, where no guard future holds the request).
     fn check_owned(
         self: Rc<Self>,
         req: HttpRequest,
         opts: RouteOptions,
     ) -> LocalBoxFuture<'static, Result<(), actix_web::Error>>;
+
+    /// Starts a guard's check in place (`context/quick.rs`): the answer at once, or the load
+    /// this guard now drives ([`ErasedContext::poll_guard`] continues it), or, where the quick
+    /// path does not apply, the check as one boxed future that owns what it needs.
+    fn begin_guard(self: Rc<Self>, req: &HttpRequest, opts: &RouteOptions, cx: &mut Context<'_>)
+    -> GuardStep;
+
+    /// Continues the load a guard drives, then decides.
+    fn poll_guard(
+        self: Rc<Self>,
+        req: &HttpRequest,
+        opts: &RouteOptions,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), actix_web::Error>>;
+
+    /// The driving guard is dropped before its load settled.
+    fn abandon_guard(&self);
+}
+
+/// How a guard's check started.
+pub(crate) enum GuardStep {
+    Ready(Result<(), actix_web::Error>),
+    Driving,
+    Boxed(LocalBoxFuture<'static, Result<(), actix_web::Error>>),
 }
 
 /// Marks a request that a login-by-default [`LoginScope`](crate::LoginScope) let through
@@ -98,23 +123,44 @@ impl<R: RouteRule> FromRequest for Guard<R> {
         if public {
             warn_public_and_guarded(req, std::any::type_name::<R>());
         }
-        let check = match handle {
-            Some(GuardHandle(ctx)) => ctx.check_owned(req.clone(), R::OPTIONS),
-            None => Box::pin(std::future::ready(Err(missing_middleware(
-                "a `#[login_required]` route",
-            )))),
+        let state = match handle {
+            Some(GuardHandle(ctx)) => GuardState::Start {
+                ctx,
+                req: req.clone(),
+            },
+            None => GuardState::Failed(Some(missing_middleware("a `#[login_required]` route"))),
         };
         GuardFuture {
-            check,
+            state,
             rule: PhantomData,
         }
     }
 }
 
-/// The future of [`Guard`]'s extraction: the context's check, with no second allocation.
+/// The future of [`Guard`]'s extraction. On the cookie store it boxes nothing: it drives the
+/// login load in place (the loader's own future waits in the login context).
 pub struct GuardFuture<R> {
-    check: LocalBoxFuture<'static, Result<(), actix_web::Error>>,
+    state: GuardState,
     rule: PhantomData<fn() -> R>,
+}
+
+enum GuardState {
+    /// Not polled yet.
+    Start {
+        ctx: Rc<dyn ErasedContext>,
+        req: HttpRequest,
+    },
+    /// Driving the request's load, which is pending.
+    Driving {
+        ctx: Rc<dyn ErasedContext>,
+        req: HttpRequest,
+    },
+    /// The check as a boxed future (a server-side store, a load another future runs).
+    Boxed(LocalBoxFuture<'static, Result<(), actix_web::Error>>),
+    /// No login middleware: this error.
+    Failed(Option<actix_web::Error>),
+    /// Answered.
+    Done,
 }
 
 impl<R> std::fmt::Debug for GuardFuture<R> {
@@ -123,13 +169,56 @@ impl<R> std::fmt::Debug for GuardFuture<R> {
     }
 }
 
+impl<R> Drop for GuardFuture<R> {
+    fn drop(&mut self) {
+        if let GuardState::Driving { ctx, .. } = &self.state {
+            ctx.abandon_guard();
+        }
+    }
+}
+
 impl<R: RouteRule> Future for GuardFuture<R> {
     type Output = Result<Guard<R>, actix_web::Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.check
-            .as_mut()
-            .poll(cx)
-            .map(|r| r.map(|()| Guard(PhantomData)))
+        let opts = &R::OPTIONS;
+        let answer = match std::mem::replace(&mut self.state, GuardState::Done) {
+            GuardState::Start { ctx, req } => match Rc::clone(&ctx).begin_guard(&req, opts, cx) {
+                GuardStep::Ready(answer) => answer,
+                GuardStep::Driving => {
+                    self.state = GuardState::Driving { ctx, req };
+                    return Poll::Pending;
+                }
+                GuardStep::Boxed(mut check) => match check.as_mut().poll(cx) {
+                    Poll::Ready(answer) => answer,
+                    Poll::Pending => {
+                        self.state = GuardState::Boxed(check);
+                        return Poll::Pending;
+                    }
+                },
+            },
+            GuardState::Driving { ctx, req } => match Rc::clone(&ctx).poll_guard(&req, opts, cx) {
+                Poll::Ready(answer) => answer,
+                Poll::Pending => {
+                    self.state = GuardState::Driving { ctx, req };
+                    return Poll::Pending;
+                }
+            },
+            GuardState::Boxed(mut check) => match check.as_mut().poll(cx) {
+                Poll::Ready(answer) => answer,
+                Poll::Pending => {
+                    self.state = GuardState::Boxed(check);
+                    return Poll::Pending;
+                }
+            },
+            GuardState::Failed(err) => Err(err.unwrap_or_else(polled_again)),
+            GuardState::Done => Err(polled_again()),
+        };
+        Poll::Ready(answer.map(|()| Guard(PhantomData)))
     }
+}
+
+/// Polled after it answered: a bug in the caller, answered without a panic.
+fn polled_again() -> actix_web::Error {
+    actix_web::error::ErrorInternalServerError("login guard polled after completion")
 }
