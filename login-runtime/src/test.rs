@@ -167,7 +167,7 @@ impl<U: UserMixin> TestLogin<'_, U> {
     fn state(&self) -> SessionState {
         let now = now_secs();
         SessionState {
-            user_id: Some(self.user_id.clone()),
+            user_id: Some(self.user_id.as_str().into()),
             fresh: self.fresh,
             fingerprint: None,
             auth_digest: self.auth_digest,

@@ -222,7 +222,7 @@ impl<U: UserMixin> LoginContext<U> {
     /// A new login's session state, bound to this client.
     fn new_session(&self, req: &HttpRequest, user: &U, fresh: bool, now: u64) -> SessionState {
         SessionState {
-            user_id: Some(user.get_id().to_string()),
+            user_id: Some(compact_str::ToCompactString::to_compact_string(user.get_id())),
             fresh,
             fingerprint: Some(self.fingerprint(req)),
             auth_digest: self.auth_digest(user),

@@ -4,6 +4,8 @@
 //! (`store/cookie.rs`) signs the encoding into the `session` cookie; server-side stores keep
 //! it inside their login record (`store/record.rs`).
 
+use compact_str::CompactString;
+
 use crate::crypto::fingerprint::FINGERPRINT_LEN;
 use crate::crypto::keys::TAG_LEN;
 use crate::crypto::wire::{Reader, Writer};
@@ -21,8 +23,9 @@ const HAS_NEXT: u8 = 1 << 4;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SessionState {
     /// The logged-in user's id, as `UserMixin::Id` displays it. `None` for an anonymous session
-    /// that only carries `next`.
-    pub(crate) user_id: Option<String>,
+    /// that only carries `next`. Kept inline up to 24 bytes (numbers, names, most keys), so
+    /// reading a session allocates nothing for it.
+    pub(crate) user_id: Option<CompactString>,
     /// Whether the login was made with credentials (Flask-Login's `_fresh`).
     pub(crate) fresh: bool,
     /// The client the login is bound to (Flask-Login's `_id`), for session protection.
@@ -102,7 +105,7 @@ impl SessionState {
             return None;
         }
         let user_id = if flags & HAS_USER != 0 {
-            Some(r.string()?)
+            Some(CompactString::from_utf8(r.bytes()?).ok()?)
         } else {
             None
         };
