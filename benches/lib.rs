@@ -2,10 +2,16 @@
 //! `/guarded`, `/maybe` and `/login` routes, and helpers that log in and read cookies back.
 //! For the cost of authorization: a permission loader on that user type, the `/permission` and
 //! `/check` routes, and a second user type ([`Member`]) that keeps its permissions in a field.
+//! For what the login layer allocates by itself: a third user type ([`Numbered`]) whose loader
+//! allocates nothing.
 //!
 //! The benchmarks (`benches/*.rs`), the load-test server (`examples/load_server.rs`) and the
 //! "no cost when untouched" tests (`tests/*.rs`) all build their apps from these pieces, so every
 //! figure is measured on the same handlers.
+
+mod numbered;
+
+pub use numbered::{NUMBERED_USER, Numbered, numbered_manager, numbered_routes};
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -136,7 +142,7 @@ fn body(id: &str) -> String {
 
 /// A route that touches no login state.
 #[get("/bare")]
-async fn bare() -> String {
+pub(crate) async fn bare() -> String {
     body(BENCH_USER)
 }
 

@@ -25,7 +25,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{App, test};
 use login_benches::{
     BENCH_USER, check_routes, cookie_header, find_user, log_in, manager, member_manager,
-    member_permission_routes, member_routes, permission_routes, request, routes, store_manager,
+    member_permission_routes, member_routes, numbered_manager, numbered_routes, permission_routes, request,
+    routes, store_manager,
 };
 use login_runtime::store::MemoryStore;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -38,7 +39,7 @@ const BATCHES: [u32; 2] = [1_000, 10_000];
 /// The index of the `login-runtime, /guarded` row (the authorization rows compare with it).
 const GUARDED: usize = 4;
 /// The index of the `Member (set in a field), /guarded` row.
-const MEMBER_GUARDED: usize = 9;
+const MEMBER_GUARDED: usize = 10;
 
 /// A row: its name, (allocations, bytes) per request for each batch size, and the index of the
 /// row it is compared with beyond bare (the authorization rows).
@@ -108,6 +109,12 @@ fn main() {
     let member_permission_app = sys.block_on(test::init_service(
         App::new().wrap(members).configure(member_permission_routes),
     ));
+    // A user type whose loader allocates nothing (`u64` id, `Copy` row): what is left over
+    // bare is the login layer's own.
+    let numbered_app = sys.block_on(test::init_service(
+        App::new().wrap(numbered_manager()).configure(numbered_routes),
+    ));
+    let numbered = cookie_header(&sys.block_on(log_in(&numbered_app, false)));
     let ours = cookie_header(&sys.block_on(log_in(&login_app, false)));
     let memory = cookie_header(&sys.block_on(log_in(&memory_app, false)));
     let theirs = cookie_header(&sys.block_on(log_in(&peer_app, false)));
@@ -138,6 +145,11 @@ fn main() {
         (
             "login-runtime, /guarded",
             route(&sys, &login_app, "/guarded", Some(&ours)),
+            None,
+        ),
+        (
+            "/guarded, loader allocating nothing",
+            route(&sys, &numbered_app, "/guarded", Some(&numbered)),
             None,
         ),
         (
