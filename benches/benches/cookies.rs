@@ -12,7 +12,13 @@
 //!   `CookieContent::Private` side by side (group `content`), so the cost of encrypting the
 //!   cookies reads as the difference between two neighbouring rows.
 //!
-//! Run: `cargo bench -p login-benches --bench cookies`; the content rows only:
+//! - parts: what reading a session cookie is made of, on the real cookie value (base64url
+//!   decoding of its payload and tag, HMAC-SHA256 of the payload), next to two candidates for
+//!   making it cheaper: a SIMD base64 decoder (`base64-simd`) and the lookup a per-worker cache of
+//!   verified values would need instead (a keyed hash of the value and a map lookup).
+//!
+//! Run: `cargo bench -p login-benches --bench cookies`; the parts only:
+//! `cargo bench -p login-benches --bench cookies -- parts`; the content rows only:
 //! `cargo bench -p login-benches --bench cookies -- content --warm-up-time 1 --measurement-time 3`
 
 #![allow(clippy::panic, missing_docs)]
@@ -168,5 +174,83 @@ fn content(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sign, verify, content);
+/// The pieces of verifying the real session cookie, and the candidates for them.
+fn parts(c: &mut Criterion) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, Mac};
+
+    let manager = manager();
+    let user = find_user(BENCH_USER).unwrap_or_else(|| panic!("the benchmark user exists"));
+    let cookie = manager.test_login(&user).session_cookie();
+    let value = cookie.value().to_owned();
+    let Some((payload, tag)) = value.split_once('.') else {
+        panic!("a signed session cookie is `payload.tag`: {value}");
+    };
+    let decoded = URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap_or_else(|e| panic!("the payload is base64url: {e}"));
+    let simd = base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(payload)
+        .unwrap_or_else(|e| panic!("base64-simd reads the payload: {e}"));
+    assert_eq!(decoded, simd, "both decoders agree");
+    let mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET).unwrap_or_else(|e| panic!("{e}"));
+    let cache: std::collections::HashMap<Box<[u8]>, Vec<u8>> =
+        std::iter::once((value.as_bytes().into(), decoded.clone())).collect();
+
+    let mut group = c.benchmark_group("parts");
+    group
+        .sample_size(40)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function(
+        format!("base64 crate: payload ({} chars) and tag", payload.len()),
+        |b| {
+            b.iter(|| {
+                let mut buf = [0u8; 256];
+                let mut tag_buf = [0u8; 48];
+                let n = URL_SAFE_NO_PAD.decode_slice(black_box(payload), &mut buf).ok();
+                let t = URL_SAFE_NO_PAD.decode_slice(black_box(tag), &mut tag_buf).ok();
+                black_box((n, t, buf[0], tag_buf[0]))
+            })
+        },
+    );
+    group.bench_function("base64-simd: payload and tag", |b| {
+        b.iter(|| {
+            let mut buf = [0u8; 256];
+            let mut tag_buf = [0u8; 48];
+            let n = base64_simd::URL_SAFE_NO_PAD
+                .decode(
+                    black_box(payload.as_bytes()),
+                    base64_simd::Out::from_slice(&mut buf),
+                )
+                .map(|d| d.len())
+                .ok();
+            let t = base64_simd::URL_SAFE_NO_PAD
+                .decode(
+                    black_box(tag.as_bytes()),
+                    base64_simd::Out::from_slice(&mut tag_buf),
+                )
+                .map(|d| d.len())
+                .ok();
+            black_box((n, t))
+        })
+    });
+    group.bench_function(
+        format!("HMAC-SHA256 of the payload ({} bytes)", decoded.len()),
+        |b| {
+            b.iter(|| {
+                let mut m = mac.clone();
+                m.update(black_box(&decoded));
+                black_box(m.finalize().into_bytes())
+            })
+        },
+    );
+    group.bench_function("cache floor: SipHash of the value and a map lookup", |b| {
+        b.iter(|| black_box(cache.get(black_box(value.as_bytes())).map(Vec::len)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sign, verify, content, parts);
 criterion_main!(benches);

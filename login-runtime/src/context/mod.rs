@@ -29,7 +29,6 @@ pub(crate) use outgoing::make_cookie as session_cookie;
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
-use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -37,7 +36,7 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 
 use crate::clock::now_secs;
-use crate::config::Config;
+use crate::config::{Config, WorkerConfig};
 use crate::crypto::fingerprint::{Client, FINGERPRINT_LEN};
 use crate::crypto::keys::{KeyMatch, TAG_LEN, tags_equal};
 use crate::guard::{ErasedContext, GuardStep, RouteOptions};
@@ -121,7 +120,9 @@ impl LoginOptions {
 
 /// The login state of one request.
 pub(crate) struct LoginContext<U: UserMixin> {
-    config: Arc<Config<U>>,
+    /// The manager's settings, through the worker's own handle: cloning it per request is a
+    /// plain count, not an atomic one.
+    config: WorkerConfig<U>,
     incoming: OnceCell<Incoming>,
     fingerprint: OnceCell<[u8; FINGERPRINT_LEN]>,
     /// Where the load chain stands. A plain cell, not a tokio `OnceCell`: the context never
@@ -145,7 +146,7 @@ pub(crate) struct LoginContext<U: UserMixin> {
 }
 
 impl<U: UserMixin> LoginContext<U> {
-    pub(crate) fn new(config: Arc<Config<U>>) -> Self {
+    pub(crate) fn new(config: WorkerConfig<U>) -> Self {
         LoginContext {
             config,
             incoming: OnceCell::new(),

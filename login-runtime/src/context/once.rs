@@ -128,6 +128,7 @@ impl<U: UserMixin> LoginContext<U> {
 
 #[cfg(test)]
 pub(super) mod tests {
+    use std::rc::Rc;
     use std::sync::Arc;
 
     use super::*;
@@ -195,7 +196,7 @@ pub(super) mod tests {
             .test_login(&gone)
             .apply(TestRequest::default())
             .to_http_request();
-        let ctx = LoginContext::new(Arc::clone(&manager.config));
+        let ctx = LoginContext::new(Rc::new(Arc::clone(&manager.config)));
         let mut load = Box::pin(ctx.load(&req));
         let mut cx = Context::from_waker(std::task::Waker::noop());
         assert!(load.as_mut().poll(&mut cx).is_pending(), "the loader is awaited");
@@ -237,7 +238,7 @@ pub(super) mod tests {
             .test_login(&Member { id: "ada".into() })
             .apply(TestRequest::default())
             .to_http_request();
-        (req, LoginContext::new(Arc::clone(&manager.config)))
+        (req, LoginContext::new(Rc::new(Arc::clone(&manager.config))))
     }
 
     #[test]

@@ -288,7 +288,7 @@ mod tests {
             .test_login(&gone)
             .apply(TestRequest::default())
             .to_http_request();
-        let ctx = Rc::new(LoginContext::new(Arc::clone(&manager.config)));
+        let ctx = Rc::new(LoginContext::new(Rc::new(Arc::clone(&manager.config))));
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Driving));
         let mut login = Box::pin(ctx.login(&req, Member { id: "ada".into() }, OPTIONS));
@@ -310,7 +310,7 @@ mod tests {
             .build()
             .expect("valid configuration");
         let req = TestRequest::default().to_http_request();
-        let ctx = Rc::new(LoginContext::new(Arc::clone(&manager.config)));
+        let ctx = Rc::new(LoginContext::new(Rc::new(Arc::clone(&manager.config))));
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Ready(Ok(()))));
         assert!(ctx.quick.borrow().is_none(), "no future was made");
@@ -328,7 +328,7 @@ mod tests {
             .apply(TestRequest::default())
             .cookie(login.remember_cookie(Duration::from_secs(3600)))
             .to_http_request();
-        let ctx = Rc::new(LoginContext::new(Arc::clone(&manager.config)));
+        let ctx = Rc::new(LoginContext::new(Rc::new(Arc::clone(&manager.config))));
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Driving));
         let mut settled = ctx.poll_quick(&req, noop);

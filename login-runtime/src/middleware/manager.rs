@@ -12,7 +12,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{Error, HttpMessage};
 
-use crate::config::Config;
+use crate::config::{Config, WorkerConfig};
 use crate::context::LoginContext;
 use crate::guard::GuardHandle;
 use crate::user::UserMixin;
@@ -83,7 +83,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(LoginMiddleware {
             service,
-            manager: self.clone(),
+            config: Rc::new(Arc::clone(&self.config)),
         }))
     }
 }
@@ -91,7 +91,8 @@ where
 /// The service [`LoginManager`] wraps around an app. Not used directly.
 pub struct LoginMiddleware<S, U: UserMixin> {
     service: S,
-    manager: LoginManager<U>,
+    /// The manager's settings, shared by this worker's requests without atomic counting.
+    config: WorkerConfig<U>,
 }
 
 impl<S, B, U> Service<ServiceRequest> for LoginMiddleware<S, U>
@@ -107,7 +108,7 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let ctx = Rc::new(LoginContext::new(self.manager.config.clone()));
+        let ctx = Rc::new(LoginContext::new(Rc::clone(&self.config)));
         // One extension entry: guards use it type-erased, extractors downcast it.
         req.extensions_mut().insert(GuardHandle(ctx.clone()));
         LoginFuture {
