@@ -21,6 +21,7 @@ mod request_loader;
 mod signature;
 mod user_fields;
 mod user_mixin;
+mod user_stand_in;
 
 use proc_macro::TokenStream;
 
