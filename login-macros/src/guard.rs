@@ -138,7 +138,9 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
             f.attrs
                 .push(syn::parse_quote!(#[allow(clippy::too_many_arguments)]));
         }
+        let user_checks = crate::handler_users::user_type_checks(&f);
         Ok(quote! {
+            #user_checks
             #rule_item
             #f
         })

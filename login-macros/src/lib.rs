@@ -11,6 +11,7 @@ mod crate_override;
 mod foreign_types;
 mod guard;
 mod guard_keys;
+mod handler_users;
 mod loader;
 mod loader_fn;
 mod loader_return;

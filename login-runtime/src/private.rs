@@ -88,6 +88,10 @@ pub const fn assert_user_id<T: UserId>() {}
 /// type is checked where the generated impl passes it the id, once).
 pub const fn assert_user_loader<U: crate::UserMixin>() {}
 
+/// Checks, at compile time, that the user type a guarded handler's extractor names is one
+/// (spanned at that type, so the error is not only actix-web's at the route attribute).
+pub const fn assert_handler_user<U: crate::UserMixin>() {}
+
 /// A field marked `#[user(auth_hash)]`: anything readable as bytes.
 #[diagnostic::on_unimplemented(
     message = "`#[user(auth_hash)]` needs a field that can be read as bytes, and `{Self}` cannot",
