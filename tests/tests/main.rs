@@ -51,6 +51,7 @@ mod loader_arguments;
 mod loader_parameter_trace;
 mod optional_current_user;
 mod request_loader;
+mod slow_loaders;
 mod user_mixin;
 
 // Refusing requests, and where to send the user.
