@@ -24,8 +24,8 @@ use actix_web::test::TestRequest;
 use actix_web::{HttpResponse, get, web};
 use login_runtime::store::SessionStore;
 use login_runtime::{
-    CurrentUser, LoginManager, LoginSession, MaybeUser, UserMixin, login_required, permission_loader,
-    user_loader,
+    CurrentUser, LoginManager, LoginSession, MaybeUser, UserLoader, UserMixin, login_required,
+    permission_loader, user_loader,
 };
 
 /// The id of the user every benchmark logs in as.
@@ -118,7 +118,13 @@ async fn load_permissions(user: &User) -> HashSet<Perm> {
 /// The benchmark manager: defaults everywhere (basic session protection, signed cookies), except
 /// that cookies are not `Secure`, so a plain-HTTP client on loopback sends them back.
 pub fn manager() -> LoginManager<User> {
-    LoginManager::<User>::builder(SECRET)
+    manager_for()
+}
+
+/// The benchmark manager's settings for any user type: defaults, the benchmark secret, cookies
+/// not `Secure`.
+fn manager_for<U: UserLoader>() -> LoginManager<U> {
+    LoginManager::<U>::builder(SECRET)
         .secure_cookies(false)
         .build()
         .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
@@ -251,10 +257,7 @@ async fn load_member(id: String) -> Option<Member> {
 
 /// The benchmark manager for [`Member`]: the same settings as [`manager`].
 pub fn member_manager() -> LoginManager<Member> {
-    LoginManager::<Member>::builder(SECRET)
-        .secure_cookies(false)
-        .build()
-        .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
+    manager_for()
 }
 
 /// `/guarded` for a [`Member`]: the login check only, the set in the user row unread.

@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, get, web};
 use login_runtime::{CurrentUser, LoginManager, LoginSession, UserMixin, login_required, user_loader};
 
-use crate::{BENCH_USER, SECRET, body};
+use crate::{BENCH_USER, body};
 
 /// A user with a numeric id and nothing on the heap.
 #[derive(Clone, Copy, Debug, UserMixin)]
@@ -40,10 +40,7 @@ async fn load_numbered(id: u64) -> Option<Numbered> {
 
 /// The benchmark manager for [`Numbered`]: the settings of [`manager`](crate::manager).
 pub fn numbered_manager() -> LoginManager<Numbered> {
-    LoginManager::<Numbered>::builder(SECRET)
-        .secure_cookies(false)
-        .build()
-        .unwrap_or_else(|e| unreachable!("the benchmark configuration is valid: {e}"))
+    crate::manager_for()
 }
 
 /// `/guarded` for a [`Numbered`] user: the same body as every other route.

@@ -21,6 +21,7 @@
 # Needs wrk, curl, redis-server and redis-cli (Debian: apt-get install -y wrk curl redis-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/load-server-url.sh
 
 COMPARE=${COMPARE:-redis}
 case "$COMPARE" in
@@ -112,20 +113,7 @@ for mode in "${modes[@]}"; do
     pid=$!
     pids+=("$pid")
     server_pid[$mode]=$pid
-    for _ in $(seq 1 100); do
-        url[$mode]=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$mode.out" 2>/dev/null | head -1 || true)
-        [[ -n "${url[$mode]}" ]] && break
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: the load server (MODE=$mode) exited:" >&2
-            cat "$work/$mode.err" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-    if [[ -z "${url[$mode]}" ]]; then
-        echo "error: the load server (MODE=$mode) did not start within 10 s" >&2
-        exit 1
-    fi
+    url[$mode]=$(load_server_url "$work/$mode.out" "$work/$mode.err" "$pid" "MODE=$mode")
     echo "== MODE=$mode at ${url[$mode]} ($WORKERS workers)"
 done
 

@@ -19,6 +19,7 @@
 # Needs wrk (Debian: apt-get install -y wrk) and curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/load-server-url.sh
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
@@ -65,22 +66,7 @@ start() {
         >"$work/$1.out" 2>"$work/$1.err" &
     local pid=$!
     server_pids+=("$pid")
-    local found=""
-    for _ in $(seq 1 100); do
-        found=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$1.out" 2>/dev/null | head -1 || true)
-        [[ -n "$found" ]] && break
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: the load server (MODE=$1) exited:" >&2
-            cat "$work/$1.err" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
-    if [[ -z "$found" ]]; then
-        echo "error: the load server (MODE=$1) did not start within 10 s" >&2
-        return 1
-    fi
-    echo "$found"
+    load_server_url "$work/$1.out" "$work/$1.err" "$pid" "MODE=$1"
 }
 # Not in $(..): the PIDs must be recorded in this shell, so the trap stops both servers.
 start bare >"$work/bare.url"

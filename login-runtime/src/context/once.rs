@@ -188,15 +188,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_login_made_while_the_chain_awaits_its_loader_is_not_undone_by_the_chain() {
-        let manager = LoginManager::<Member>::builder([7u8; 32])
-            .build()
-            .expect("valid configuration");
-        let gone = Member { id: "gone".into() };
-        let req = manager
-            .test_login(&gone)
-            .apply(TestRequest::default())
-            .to_http_request();
-        let ctx = LoginContext::new(Rc::new(Arc::clone(&manager.config)));
+        let (req, ctx) = logged_in_as("gone");
         let mut load = Box::pin(ctx.load(&req));
         let mut cx = Context::from_waker(std::task::Waker::noop());
         assert!(load.as_mut().poll(&mut cx).is_pending(), "the loader is awaited");
@@ -229,21 +221,31 @@ pub(super) mod tests {
         }
     }
 
-    /// A request carrying ada's session cookie, and a fresh context for it.
-    pub(in crate::context) fn ada_logged_in() -> (HttpRequest, LoginContext<Member>) {
-        let manager = LoginManager::<Member>::builder([7u8; 32])
+    /// The manager of these tests: defaults, a fixed key.
+    pub(in crate::context) fn member_manager() -> LoginManager<Member> {
+        LoginManager::<Member>::builder([7u8; 32])
             .build()
-            .expect("valid configuration");
+            .expect("valid configuration")
+    }
+
+    /// A fresh login context of `manager`, as the middleware makes one per request.
+    pub(in crate::context) fn context_of(manager: &LoginManager<Member>) -> LoginContext<Member> {
+        LoginContext::new(Rc::new(Arc::clone(&manager.config)))
+    }
+
+    /// A request carrying the session cookie of `id`, and a fresh context for it.
+    pub(in crate::context) fn logged_in_as(id: &str) -> (HttpRequest, LoginContext<Member>) {
+        let manager = member_manager();
         let req = manager
-            .test_login(&Member { id: "ada".into() })
+            .test_login(&Member { id: id.into() })
             .apply(TestRequest::default())
             .to_http_request();
-        (req, LoginContext::new(Rc::new(Arc::clone(&manager.config))))
+        (req, context_of(&manager))
     }
 
     #[test]
     fn a_second_load_waits_for_the_running_chain_and_is_woken_when_it_settles() {
-        let (req, ctx) = ada_logged_in();
+        let (req, ctx) = logged_in_as("ada");
         let mut first = Box::pin(ctx.load(&req));
         let mut second = Box::pin(ctx.load(&req));
         let noop = &mut Context::from_waker(std::task::Waker::noop());
@@ -269,7 +271,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_chain_dropped_while_running_is_run_again_by_the_next_load() {
-        let (req, ctx) = ada_logged_in();
+        let (req, ctx) = logged_in_as("ada");
         let noop = &mut Context::from_waker(std::task::Waker::noop());
         let mut abandoned = Box::pin(ctx.load(&req));
         assert!(abandoned.as_mut().poll(noop).is_pending());

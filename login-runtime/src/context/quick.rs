@@ -65,22 +65,20 @@ impl<U: UserMixin> LoginContext<U> {
         }
         self.open_cookie_session(req, incoming);
         let next = match self.session_login() {
-            Some((Some(id), stored_digest)) => Quick::Loader {
+            Some((Some(id), stored_digest)) => Some(Quick::Loader {
                 future: (self.config.load_user)(id, req),
                 stored_digest,
-            },
-            Some((None, _)) => {
-                // An id that does not parse is a user that is gone.
-                self.clear_login(incoming);
-                match self.fall_through_quick(req) {
-                    Some(next) => next,
-                    None => return Begun::Ready(self.settle_quick()),
+            }),
+            unparsed => {
+                if unparsed.is_some() {
+                    // An id that does not parse is a user that is gone.
+                    self.clear_login(incoming);
                 }
+                self.fall_through_quick(req)
             }
-            None => match self.fall_through_quick(req) {
-                Some(next) => next,
-                None => return Begun::Ready(self.settle_quick()),
-            },
+        };
+        let Some(next) = next else {
+            return Begun::Ready(self.settle_quick());
         };
         *self.quick.borrow_mut() = Some(next);
         match self.poll_quick(req, cx) {
@@ -207,8 +205,7 @@ mod tests {
 
     use super::*;
     use crate::context::RememberOp;
-    use crate::context::once::tests::{Flag, Member, OPTIONS, ada_logged_in};
-    use crate::middleware::LoginManager;
+    use crate::context::once::tests::{Flag, Member, OPTIONS, context_of, logged_in_as, member_manager};
 
     fn user_of(ctx: &LoginContext<Member>) -> Option<String> {
         ctx.loaded_user().flatten().map(|u| u.id.clone())
@@ -216,7 +213,7 @@ mod tests {
 
     #[test]
     fn a_quick_load_drives_the_loader_in_place_and_settles_the_chain() {
-        let (req, ctx) = ada_logged_in();
+        let (req, ctx) = logged_in_as("ada");
         let ctx = Rc::new(ctx);
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(
@@ -238,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_boxed_load_waits_for_a_quick_load_and_is_woken_when_it_settles() {
-        let (req, ctx) = ada_logged_in();
+        let (req, ctx) = logged_in_as("ada");
         let ctx = Rc::new(ctx);
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Driving));
@@ -263,7 +260,7 @@ mod tests {
 
     #[test]
     fn an_abandoned_quick_load_is_run_again_by_the_next_caller() {
-        let (req, ctx) = ada_logged_in();
+        let (req, ctx) = logged_in_as("ada");
         let ctx = Rc::new(ctx);
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Driving));
@@ -280,15 +277,8 @@ mod tests {
 
     #[test]
     fn a_login_made_while_a_quick_load_awaits_its_loader_is_not_undone() {
-        let manager = LoginManager::<Member>::builder([7u8; 32])
-            .build()
-            .expect("valid configuration");
-        let gone = Member { id: "gone".into() };
-        let req = manager
-            .test_login(&gone)
-            .apply(TestRequest::default())
-            .to_http_request();
-        let ctx = Rc::new(LoginContext::new(Rc::new(Arc::clone(&manager.config))));
+        let (req, ctx) = logged_in_as("gone");
+        let ctx = Rc::new(ctx);
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Driving));
         let mut login = Box::pin(ctx.login(&req, Member { id: "ada".into() }, OPTIONS));
@@ -306,11 +296,8 @@ mod tests {
 
     #[test]
     fn an_anonymous_request_with_nothing_to_fall_through_to_settles_at_once() {
-        let manager = LoginManager::<Member>::builder([7u8; 32])
-            .build()
-            .expect("valid configuration");
         let req = TestRequest::default().to_http_request();
-        let ctx = Rc::new(LoginContext::new(Rc::new(Arc::clone(&manager.config))));
+        let ctx = Rc::new(context_of(&member_manager()));
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Ready(Ok(()))));
         assert!(ctx.quick.borrow().is_none(), "no future was made");
@@ -319,16 +306,14 @@ mod tests {
 
     #[test]
     fn a_session_whose_user_is_gone_falls_through_to_the_remember_cookie() {
-        let manager = LoginManager::<Member>::builder([7u8; 32])
-            .build()
-            .expect("valid configuration");
+        let manager = member_manager();
         let gone = Member { id: "gone".into() };
         let login = manager.test_login(&gone);
         let req = login
             .apply(TestRequest::default())
             .cookie(login.remember_cookie(Duration::from_secs(3600)))
             .to_http_request();
-        let ctx = Rc::new(LoginContext::new(Rc::new(Arc::clone(&manager.config))));
+        let ctx = Rc::new(context_of(&manager));
         let noop = &mut Context::from_waker(Waker::noop());
         assert!(matches!(ctx.begin_quick(&req, noop), Begun::Driving));
         let mut settled = ctx.poll_quick(&req, noop);

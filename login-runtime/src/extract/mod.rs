@@ -390,11 +390,8 @@ impl<U: UserMixin> Lookup<U> {
                     Begun::Unavailable => {}
                 }
                 let loading: LocalBoxFuture<'static, _> = Box::pin(async move {
-                    let user = match ctx.authenticated_user(&req).await {
-                        Ok(user) => user,
-                        Err(err) => return Err(ctx.load_failure(&req, &RouteOptions::LOGIN_REQUIRED, err)),
-                    };
-                    Ok(Found { ctx, req, user })
+                    let loaded = ctx.load(&req).await;
+                    Self::found(ctx, req, loaded)
                 });
                 loading
             }

@@ -182,38 +182,38 @@ impl<R: RouteRule> Future for GuardFuture<R> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let opts = &R::OPTIONS;
-        let answer = match std::mem::replace(&mut self.state, GuardState::Done) {
-            GuardState::Start { ctx, req } => match Rc::clone(&ctx).begin_guard(&req, opts, cx) {
-                GuardStep::Ready(answer) => answer,
-                GuardStep::Driving => {
-                    self.state = GuardState::Driving { ctx, req };
-                    return Poll::Pending;
-                }
-                GuardStep::Boxed(mut check) => match check.as_mut().poll(cx) {
-                    Poll::Ready(answer) => answer,
-                    Poll::Pending => {
-                        self.state = GuardState::Boxed(check);
-                        return Poll::Pending;
+        let answer = loop {
+            match &mut self.state {
+                GuardState::Start { .. } => {
+                    let GuardState::Start { ctx, req } = std::mem::replace(&mut self.state, GuardState::Done)
+                    else {
+                        continue;
+                    };
+                    match Rc::clone(&ctx).begin_guard(&req, opts, cx) {
+                        GuardStep::Ready(answer) => break answer,
+                        // Already polled once inside `begin_guard`.
+                        GuardStep::Driving => {
+                            self.state = GuardState::Driving { ctx, req };
+                            return Poll::Pending;
+                        }
+                        // Polled by the next turn of the loop.
+                        GuardStep::Boxed(check) => self.state = GuardState::Boxed(check),
                     }
+                }
+                GuardState::Driving { ctx, req } => match Rc::clone(ctx).poll_guard(req, opts, cx) {
+                    Poll::Ready(answer) => break answer,
+                    Poll::Pending => return Poll::Pending,
                 },
-            },
-            GuardState::Driving { ctx, req } => match Rc::clone(&ctx).poll_guard(&req, opts, cx) {
-                Poll::Ready(answer) => answer,
-                Poll::Pending => {
-                    self.state = GuardState::Driving { ctx, req };
-                    return Poll::Pending;
-                }
-            },
-            GuardState::Boxed(mut check) => match check.as_mut().poll(cx) {
-                Poll::Ready(answer) => answer,
-                Poll::Pending => {
-                    self.state = GuardState::Boxed(check);
-                    return Poll::Pending;
-                }
-            },
-            GuardState::Failed(err) => Err(err.unwrap_or_else(polled_again)),
-            GuardState::Done => Err(polled_again()),
+                GuardState::Boxed(check) => match check.as_mut().poll(cx) {
+                    Poll::Ready(answer) => break answer,
+                    Poll::Pending => return Poll::Pending,
+                },
+                GuardState::Failed(err) => break Err(err.take().unwrap_or_else(polled_again)),
+                GuardState::Done => break Err(polled_again()),
+            }
         };
+        // Settled: a driven load is over, so dropping the future abandons nothing.
+        self.state = GuardState::Done;
         Poll::Ready(answer.map(|()| Guard(PhantomData)))
     }
 }
