@@ -9,8 +9,10 @@ use syn::{FnArg, GenericArgument, ItemFn, PathArguments, Type};
 
 use crate::paths::private;
 
-/// The extractors that take the user type as their first type argument.
-const USER_EXTRACTORS: [&str; 4] = ["CurrentUser", "MaybeUser", "LoginSession", "Permissions"];
+/// The extractors that take the user type and do not bound it themselves. (`LoginSession<U>` and
+/// `Permissions<U>` carry the bound on the struct, so rustc already reports a wrong `U` at the
+/// type; a check here would only repeat it.)
+const USER_EXTRACTORS: [&str; 2] = ["CurrentUser", "MaybeUser"];
 
 /// One check per extractor parameter naming a user type: an `Option<..>` in place of the user
 /// is our error with the `MaybeUser` fix; any other type must implement `UserMixin`, asserted
@@ -87,10 +89,14 @@ mod tests {
     #[test]
     fn each_user_extractor_is_checked_and_an_option_is_our_error() {
         let f: syn::ItemFn = parse_quote! {
-            async fn h(a: CurrentUser<User>, b: login_runtime::MaybeUser<Db>, c: web::Data<Db>, d: CurrentUser<Option<User>>) {}
+            async fn h(a: CurrentUser<User>, b: login_runtime::MaybeUser<Db>, c: web::Data<Db>, d: CurrentUser<Option<User>>, e: LoginSession<Db>) {}
         };
         let out = super::user_type_checks(&f).to_string();
-        assert_eq!(out.matches("assert_handler_user").count(), 2, "{out}");
+        assert_eq!(
+            out.matches("assert_handler_user").count(),
+            2,
+            "{out}: not for `LoginSession`, which bounds its own"
+        );
         assert!(out.contains("take `MaybeUser<User>`"), "{out}");
     }
 
